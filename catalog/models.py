@@ -1,0 +1,151 @@
+"""The catalog's entries: validated once at load, then read-only for the life of the process."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr, field_validator
+
+Kind = Literal[
+    "course",
+    "lecture-notes",
+    "video",
+    "article",
+    "book",
+    "paper",
+    "tool",
+    "repository",
+    "documentation",
+    "tutorial",
+]
+Level = Literal["beginner", "intermediate", "advanced"]
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+LEVELS: tuple[str, ...] = Level.__args__  # type: ignore[attr-defined]
+LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REFERENCE = re.compile(r"\[\[([^\[\]\s]+)\]\]")
+
+
+def check_id(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise ValueError("ids are lowercase letters, digits and single hyphens")
+    return value
+
+
+class Resource(BaseModel):
+    """One recommended course, video, paper or tool."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    id: StrictStr
+    title: StrictStr
+    url: StrictStr
+    kind: Kind
+    level: Level
+    topics: tuple[StrictStr, ...]
+    author: StrictStr
+    free: StrictBool
+    description: StrictStr
+    why: StrictStr
+    prerequisites: tuple[StrictStr, ...] = ()
+    minutes: StrictInt | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return check_id(value)
+
+    @field_validator("title", "author", "description", "why")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value:
+            raise ValueError("must not be empty")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        parts = urlparse(value)
+        if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in value:
+            raise ValueError(f"malformed URL {value!r} (expected http(s)://host/...)")
+        return value
+
+    @field_validator("topics")
+    @classmethod
+    def _topics(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("needs at least one topic")
+        return value
+
+    @field_validator("minutes")
+    @classmethod
+    def _minutes(cls, value: int | None) -> int | None:
+        if value is not None and value <= 0:
+            raise ValueError("must be a positive number of minutes")
+        return value
+
+
+@dataclass(frozen=True)
+class Note:
+    """A topic note written for learners; its sections are what answers quote."""
+
+    id: str
+    title: str
+    path: str
+    topics: tuple[str, ...]
+    resources: tuple[str, ...]
+    body: str
+    body_line: int = 1
+
+    def references(self) -> Iterator[tuple[str, int]]:
+        """Every ``[[id]]`` cited in the body, with its line in the file."""
+        for offset, line in enumerate(self.body.splitlines()):
+            for match in REFERENCE.finditer(line):
+                yield match.group(1), self.body_line + offset
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        """Resource ids from front matter, then inline, without repeats."""
+        seen = dict.fromkeys(self.resources)
+        seen.update(dict.fromkeys(ref for ref, _ in self.references()))
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Resources, notes and the topic vocabulary, with the lookups both front ends need."""
+
+    resources: tuple[Resource, ...]
+    notes: tuple[Note, ...]
+    topics: Mapping[str, str]
+    root: str = ""
+    content_hash: str = ""
+    _by_id: dict[str, Resource] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({resource.id: resource for resource in self.resources})
+
+    def resource(self, resource_id: str) -> Resource | None:
+        return self._by_id.get(resource_id)
+
+    def note(self, note_id: str) -> Note | None:
+        return next((note for note in self.notes if note.id == note_id), None)
+
+    def by_topic(self, topic: str) -> tuple[Resource, ...]:
+        return tuple(r for r in self.resources if topic in r.topics)
+
+    def resolve_references(self, text: str, link: bool = False) -> str:
+        """Replace ``[[id]]`` with the resource's title (as a Markdown link when ``link``)."""
+
+        def title(match: re.Match[str]) -> str:
+            resource = self.resource(match.group(1))
+            if resource is None:
+                return match.group(1)
+            return f"[{resource.title}]({resource.url})" if link else resource.title
+
+        return REFERENCE.sub(title, text)

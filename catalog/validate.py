@@ -1,0 +1,135 @@
+"""Checks that span files: unique ids and URLs, known topics, resolvable references, no cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from catalog.errors import Problem
+from catalog.models import Note, Resource
+from catalog.yamlfile import LineDict
+
+
+def validate(
+    resources: Sequence[tuple[Resource, str, LineDict]],
+    notes: Sequence[tuple[Note, LineDict]],
+    topics: dict[str, str],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    ids: dict[str, str] = {}
+    urls: dict[str, str] = {}
+    for resource, path, item in resources:
+        here = f"{path}:{item.line}"
+        if resource.id in ids:
+            problems.append(
+                Problem(
+                    path,
+                    item.line_of("id"),
+                    f"duplicate id {resource.id!r} (first at {ids[resource.id]})",
+                )
+            )
+        ids.setdefault(resource.id, here)
+        url = resource.url.rstrip("/")
+        if url in urls:
+            problems.append(
+                Problem(
+                    path,
+                    item.line_of("url"),
+                    f"{resource.id}: duplicate URL (first at {urls[url]})",
+                )
+            )
+        urls.setdefault(url, here)
+        if topics:
+            for topic in resource.topics:
+                if topic not in topics:
+                    problems.append(
+                        Problem(
+                            path,
+                            item.line_of("topics"),
+                            f"{resource.id}: {_unknown_topic(topic, topics)}",
+                        )
+                    )
+    for resource, path, item in resources:
+        for prerequisite in resource.prerequisites:
+            if prerequisite not in ids:
+                problems.append(
+                    Problem(
+                        path,
+                        item.line_of("prerequisites"),
+                        f"{resource.id}: prerequisite {prerequisite!r} is not a catalog id",
+                    )
+                )
+    problems += _cycles(resources, ids)
+    note_ids: dict[str, str] = {}
+    for note, meta in notes:
+        if note.id in note_ids:
+            problems.append(
+                Problem(
+                    note.path,
+                    meta.line_of("id"),
+                    f"duplicate note id {note.id!r} (first in {note_ids[note.id]})",
+                )
+            )
+        note_ids.setdefault(note.id, note.path)
+        if topics:
+            for topic in note.topics:
+                if topic not in topics:
+                    problems.append(
+                        Problem(note.path, meta.line_of("topics"), _unknown_topic(topic, topics))
+                    )
+        for cited in note.resources:
+            if cited not in ids:
+                problems.append(
+                    Problem(
+                        note.path, meta.line_of("resources"), f"cites unknown resource {cited!r}"
+                    )
+                )
+        for cited, line in note.references():
+            if cited not in ids:
+                problems.append(Problem(note.path, line, f"[[{cited}]] is not a catalog id"))
+    return problems
+
+
+def _unknown_topic(topic: str, topics: dict[str, str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(topic, list(topics), n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return f"unknown topic {topic!r}{hint}"
+
+
+def _cycles(
+    resources: Sequence[tuple[Resource, str, LineDict]], ids: dict[str, str]
+) -> list[Problem]:
+    """Report each prerequisite cycle once, at the entry where the walk closes it."""
+    graph = {
+        resource.id: [p for p in resource.prerequisites if p in ids] for resource, _, _ in resources
+    }
+    where = {
+        resource.id: (path, item.line_of("prerequisites")) for resource, path, item in resources
+    }
+    state: dict[str, int] = {}
+    problems: list[Problem] = []
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        trail.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                cycle = [*trail[trail.index(nxt) :], nxt]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    path, line = where[node]
+                    problems.append(
+                        Problem(path, line, "prerequisite cycle: " + " -> ".join(cycle))
+                    )
+            elif state.get(nxt) is None:
+                visit(nxt, trail)
+        trail.pop()
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            visit(node, [])
+    return problems

@@ -1,0 +1,169 @@
+"""Candidates -> an Answer: quoted passages, ranked resources with reasons, or an honest 'nothing'.
+
+Confidence rests on the dense cosine of the best document. all-MiniLM-L6-v2 gives related
+questions 0.4-0.8 and unrelated ones 0.0-0.25, so one threshold with a margin separates them;
+a lexical match on a rare catalog term can vouch for a borderline question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from catalog import Catalog
+from catalog.models import REFERENCE
+from index.results import Answer, MatchedBy, Passage, ResourceHit
+from index.retrieval import Candidate
+from index.terms import stem, words
+
+CONFIDENT = 0.42
+BORDERLINE = 0.30
+MAX_PASSAGES = 2
+PASSAGE_MARGIN = 0.12
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    confident: float = CONFIDENT
+    borderline: float = BORDERLINE
+    max_passages: int = MAX_PASSAGES
+
+
+def matched_words(query: str, indexed: str) -> list[str]:
+    """Query words (as the user wrote them) whose stems occur in the document."""
+    present = {stem(word) for word in words(indexed)}
+    seen: dict[str, None] = {}
+    for word in words(query):
+        if stem(word) in present:
+            seen.setdefault(word)
+    return list(seen)
+
+
+def is_confident(query: str, candidates: Sequence[Candidate], policy: AnswerPolicy) -> bool:
+    if not candidates:
+        return False
+    best = max(candidate.dense for candidate in candidates)
+    if best >= policy.confident:
+        return True
+    if best < policy.borderline:
+        return False
+    top = candidates[0]
+    return top.lexical_rank is not None and len(matched_words(query, top.document.indexed)) >= 2
+
+
+def compose_answer(
+    query: str,
+    candidates: Sequence[Candidate],
+    catalog: Catalog,
+    k: int,
+    policy: AnswerPolicy = AnswerPolicy(),
+) -> Answer:
+    if not is_confident(query, candidates, policy):
+        return Answer(
+            query, (), (), confident=False, nearest_topics=nearest_topics(candidates, catalog)
+        )
+    passages = select_passages(candidates, catalog, policy)
+    resources = rank_resources(query, candidates, passages, catalog, k)
+    return Answer(query, tuple(passages), tuple(resources), confident=True)
+
+
+def select_passages(
+    candidates: Sequence[Candidate], catalog: Catalog, policy: AnswerPolicy
+) -> list[Passage]:
+    """The best note passages, close in score to the best one; never two from one section."""
+    chosen: list[Passage] = []
+    floor: float | None = None
+    for candidate in candidates:
+        document = candidate.document
+        if document.is_resource:
+            continue
+        if floor is None:
+            floor = max(policy.borderline, candidate.dense - PASSAGE_MARGIN)
+        if candidate.dense < floor:
+            continue
+        note = catalog.note(document.ref)
+        if note is None or any(
+            p.note_id == note.id and p.heading == document.heading for p in chosen
+        ):
+            continue
+        cites = tuple(dict.fromkeys(REFERENCE.findall(document.text)))
+        chosen.append(
+            Passage(
+                note_id=note.id,
+                note_title=note.title,
+                heading=document.heading,
+                text=catalog.resolve_references(document.text),
+                position=document.position,
+                score=round(candidate.dense, 4),
+                cites=cites,
+            )
+        )
+        if len(chosen) >= policy.max_passages:
+            break
+    return chosen
+
+
+def rank_resources(
+    query: str,
+    candidates: Sequence[Candidate],
+    passages: Sequence[Passage],
+    catalog: Catalog,
+    k: int,
+) -> list[ResourceHit]:
+    """Resources matched directly, then those the quoted passages cite; each once."""
+    hits: dict[str, ResourceHit] = {}
+    for candidate in candidates:
+        document = candidate.document
+        resource = catalog.resource(document.ref) if document.is_resource else None
+        if resource is None or resource.id in hits:
+            continue
+        hits[resource.id] = ResourceHit(
+            resource=resource,
+            score=round(candidate.fused, 5),
+            matched_by=_matched_by(candidate),
+            reason=_reason(query, candidate),
+        )
+    cited = [(ref, passage) for passage in passages for ref in passage.cites]
+    ranked = sorted(hits.values(), key=lambda hit: -hit.score)[:k]
+    ranked_ids = {hit.resource.id for hit in ranked}
+    for ref, passage in cited:
+        if len(ranked) >= k + 2:
+            break
+        resource = catalog.resource(ref)
+        if resource is not None and ref not in ranked_ids:
+            ranked_ids.add(ref)
+            ranked.append(
+                ResourceHit(resource, 0.0, "note", f"cited in the note “{passage.source}”")
+            )
+    return ranked
+
+
+def nearest_topics(
+    candidates: Sequence[Candidate], catalog: Catalog, n: int = 3
+) -> tuple[str, ...]:
+    """Topics of the closest documents, however far: where the catalog is nearest."""
+    topics: dict[str, None] = {}
+    for candidate in sorted(candidates, key=lambda c: -c.dense):
+        document = candidate.document
+        owner = (
+            catalog.resource(document.ref) if document.is_resource else catalog.note(document.ref)
+        )
+        for topic in owner.topics if owner else ():
+            topics.setdefault(topic)
+        if len(topics) >= n:
+            break
+    return tuple(topics)[:n]
+
+
+def _matched_by(candidate: Candidate) -> MatchedBy:
+    by = candidate.matched_by
+    return "both" if by == "both" else "lexical" if by == "lexical" else "dense"
+
+
+def _reason(query: str, candidate: Candidate) -> str:
+    matched = matched_words(query, candidate.document.indexed)
+    if candidate.lexical_rank is not None and matched:
+        shown = ", ".join(matched[:4])
+        how = "words and meaning" if candidate.matched_by == "both" else "words"
+        return f"matched {how}: {shown}"
+    return "close in meaning to your question"

@@ -1,0 +1,159 @@
+"""Build and publish an index version: embed what changed, write beside the old one, switch."""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from catalog import Catalog
+from index.cache import EmbeddingCache
+from index.dense import APPROXIMATE_FROM, DenseIndex
+from index.documents import build_documents, text_hash
+from index.embedder import Embedder
+from index.errors import BuildFailed, IndexProblem
+from index.results import BuildReport, Document
+from index.store import FORMAT, build_lock, current_version, load_version, publish, write_version
+
+Progress = Callable[[int, int], None]
+BATCH = 64
+
+
+def build_index(
+    catalog: Catalog,
+    embedder: Embedder,
+    index_dir: Path,
+    full: bool = False,
+    progress: Progress | None = None,
+    approximate_from: int = APPROXIMATE_FROM,
+) -> tuple[BuildReport, Path]:
+    """Build and publish; on any failure the previously published version keeps serving."""
+    started = time.perf_counter()
+    with build_lock(index_dir):
+        try:
+            return _build(catalog, embedder, index_dir, full, progress, approximate_from, started)
+        except IndexProblem:
+            raise
+        except (OSError, RuntimeError, ValueError, MemoryError) as error:
+            raise BuildFailed(
+                f"index build failed ({error}); the previous index is still serving"
+            ) from error
+
+
+def _build(
+    catalog: Catalog,
+    embedder: Embedder,
+    index_dir: Path,
+    full: bool,
+    progress: Progress | None,
+    approximate_from: int,
+    started: float,
+) -> tuple[BuildReport, Path]:
+    documents = build_documents(catalog)
+    hashes = [text_hash(document.indexed) for document in documents]
+    previous = _previous_hashes(index_dir)
+    cache = EmbeddingCache(index_dir, embedder.name)
+    vectors: list[np.ndarray[Any, Any] | None] = [None if full else cache.get(h) for h in hashes]
+    todo = [row for row, vector in enumerate(vectors) if vector is None]
+    if progress:
+        progress(0, len(todo))
+    for start in range(0, len(todo), BATCH):
+        rows = todo[start : start + BATCH]
+        encoded = embedder.encode([documents[row].indexed for row in rows])
+        cache.put([hashes[row] for row in rows], encoded)
+        for row, vector in zip(rows, encoded, strict=True):
+            vectors[row] = vector
+        if progress:
+            progress(min(start + BATCH, len(todo)), len(todo))
+    matrix = _stack(vectors)
+    dense = DenseIndex.build(matrix, approximate_from)
+    report = _report(documents, hashes, previous, len(todo), started)
+    manifest = _manifest(catalog, embedder, documents, dense, report)
+    version = write_version(index_dir, manifest, documents, dense)
+    publish(index_dir, version)
+    cache.save(keep=set(hashes))
+    return report, version
+
+
+def _stack(vectors: list[np.ndarray[Any, Any] | None]) -> np.ndarray[Any, Any]:
+    present = [v for v in vectors if v is not None]
+    if not present:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.vstack(present).astype(np.float32)
+
+
+def _previous_hashes(index_dir: Path) -> dict[str, str]:
+    """Document id -> text hash of the version being served, to report what changed."""
+    try:
+        _, documents, _ = load_version(current_version(index_dir))
+    except IndexProblem:
+        return {}
+    return {document.id: text_hash(document.indexed) for document in documents}
+
+
+def _report(
+    documents: list[Document],
+    hashes: list[str],
+    previous: dict[str, str],
+    embedded: int,
+    started: float,
+) -> BuildReport:
+    now = {document.id: h for document, h in zip(documents, hashes, strict=True)}
+
+    def owners(ids: set[str]) -> tuple[str, ...]:
+        return tuple(sorted({doc_id.split(":", 1)[1].split("#")[0] for doc_id in ids}))
+
+    added = set(now) - set(previous)
+    removed = set(previous) - set(now)
+    updated = {doc_id for doc_id in set(now) & set(previous) if now[doc_id] != previous[doc_id]}
+    return BuildReport(
+        documents=len(documents),
+        embedded=embedded,
+        reused=len(documents) - embedded,
+        removed=len(removed),
+        seconds=time.perf_counter() - started,
+        added_ids=owners(added),
+        updated_ids=owners(updated),
+        removed_ids=owners(removed),
+    )
+
+
+def _manifest(
+    catalog: Catalog,
+    embedder: Embedder,
+    documents: list[Document],
+    dense: DenseIndex,
+    report: BuildReport,
+) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "model": embedder.name,
+        "dim": dense.dim,
+        "index_type": dense.kind,
+        "catalog_hash": catalog.content_hash,
+        "catalog_dir": catalog.root,
+        "counts": {
+            "documents": len(documents),
+            "resources": sum(1 for d in documents if d.is_resource),
+            "passages": sum(1 for d in documents if not d.is_resource),
+            "notes": len(catalog.notes),
+        },
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "build_seconds": round(report.seconds, 3),
+        "versions": _library_versions(),
+    }
+
+
+def _library_versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in ("studybot", "faiss-cpu", "bm25s", "numpy", "sentence-transformers", "torch"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found

@@ -1,0 +1,56 @@
+"""Catalog -> the documents we embed and score: one per resource, one per note passage."""
+
+from __future__ import annotations
+
+import hashlib
+
+from catalog import Catalog, Resource
+from index.chunking import chunks, sections
+from index.results import Document
+
+
+def resource_text(resource: Resource) -> str:
+    """Title first (it carries the most signal), then what a learner would search for."""
+    topics = ", ".join(t.replace("-", " ") for t in resource.topics)
+    kind = resource.kind.replace("-", " ")
+    return (
+        f"{resource.title}. {resource.description} {resource.why} "
+        f"Topics: {topics}. A {resource.level} {kind} by {resource.author}."
+    )
+
+
+def build_documents(catalog: Catalog) -> list[Document]:
+    documents = [
+        Document(
+            id=f"resource:{resource.id}",
+            kind="resource",
+            ref=resource.id,
+            text=resource.description,
+            indexed=resource_text(resource),
+            heading=resource.title,
+        )
+        for resource in catalog.resources
+    ]
+    for note in catalog.notes:
+        position = 0
+        for section in sections(note):
+            for chunk in chunks(section.text):
+                body = catalog.resolve_references(chunk)
+                documents.append(
+                    Document(
+                        id=f"note:{note.id}#{position}",
+                        kind="passage",
+                        ref=note.id,
+                        text=chunk,
+                        # The note title and heading give a short passage its context.
+                        indexed=f"{note.title}: {section.heading}. {body}",
+                        heading=section.heading,
+                        position=position,
+                    )
+                )
+                position += 1
+    return documents
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

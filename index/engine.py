@@ -1,0 +1,220 @@
+"""The Engine: one object both front ends call for answers, searches and learning paths.
+
+Synchronous and immutable once loaded: the bot runs it in a worker thread and swaps in a new
+Engine after a rebuild, so questions keep being answered while an index builds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from catalog import LEVEL_RANK, Catalog, Resource
+from index.answering import AnswerPolicy, compose_answer, matched_words
+from index.build import Progress, build_index
+from index.embedder import Embedder
+from index.errors import IndexCorrupt, IndexNotBuilt
+from index.paths import find_topic, learning_path
+from index.results import Answer, BuildReport, Document, LearningPath, ResourceHit
+from index.retrieval import CANDIDATES, Candidate, Retriever
+from index.store import current_version, load_version
+
+MAX_QUERY_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    index_dir: str
+    version: str
+    manifest: dict[str, Any]
+    stale: bool
+    notices: tuple[str, ...]
+
+
+class Engine:
+    def __init__(
+        self,
+        catalog: Catalog,
+        embedder: Embedder,
+        documents: Sequence[Document],
+        retriever: Retriever,
+        manifest: dict[str, Any],
+        index_dir: Path,
+        version: str = "",
+        notices: Sequence[str] = (),
+    ) -> None:
+        self.catalog = catalog
+        self.embedder = embedder
+        self.documents = list(documents)
+        self.retriever = retriever
+        self.manifest = manifest
+        self.index_dir = index_dir
+        self.version = version
+        self.notices = tuple(notices)
+        self.policy = AnswerPolicy()
+
+    # ---- construction -------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, index_dir: Path, catalog: Catalog, embedder: Embedder) -> Engine:
+        """The published index; raises IndexNotBuilt or IndexCorrupt."""
+        version = current_version(index_dir)
+        manifest, documents, dense = load_version(version)
+        if manifest.get("model") != embedder.name:
+            raise IndexCorrupt(
+                f"index was built with {manifest.get('model')!r}, not {embedder.name!r}: rebuild it"
+            )
+        notices = []
+        if manifest.get("catalog_hash") != catalog.content_hash:
+            notices.append(
+                "the catalog changed since the index was built: run `studybot index build`"
+            )
+        return cls(
+            catalog,
+            embedder,
+            documents,
+            Retriever(documents, dense),
+            manifest,
+            index_dir,
+            version.name,
+            notices,
+        )
+
+    @classmethod
+    def build(
+        cls,
+        catalog: Catalog,
+        embedder: Embedder,
+        index_dir: Path,
+        full: bool = False,
+        progress: Progress | None = None,
+    ) -> tuple[Engine, BuildReport]:
+        report, _ = build_index(catalog, embedder, index_dir, full=full, progress=progress)
+        return cls.load(index_dir, catalog, embedder), report
+
+    @classmethod
+    def open(
+        cls,
+        catalog: Catalog,
+        embedder: Embedder,
+        index_dir: Path,
+        progress: Progress | None = None,
+    ) -> Engine:
+        """Load the index, building it when it is missing, damaged or from another model."""
+        try:
+            return cls.load(index_dir, catalog, embedder)
+        except IndexNotBuilt:
+            engine, _ = cls.build(catalog, embedder, index_dir, progress=progress)
+            return engine
+        except IndexCorrupt as error:
+            engine, _ = cls.build(catalog, embedder, index_dir, progress=progress)
+            engine.notices = (f"rebuilt the index: {error}", *engine.notices)
+            return engine
+
+    # ---- queries --------------------------------------------------------------------------
+
+    def answer(self, question: str, k: int = 5) -> Answer:
+        return self.answer_many([question], k)[0]
+
+    def answer_many(self, questions: Sequence[str], k: int = 5) -> list[Answer]:
+        """Answers in order; all questions are embedded in one batch."""
+        started = time.perf_counter()
+        cleaned = [_clean(question) for question in questions]
+        vectors = self._encode(cleaned)
+        embed_ms = (time.perf_counter() - started) * 1000 / max(1, len(cleaned))
+        answers = []
+        for question, vector in zip(cleaned, vectors, strict=True):
+            t0 = time.perf_counter()
+            candidates = self.retriever.retrieve(vector, question) if question else []
+            answer = compose_answer(question, candidates, self.catalog, k, self.policy)
+            search_ms = (time.perf_counter() - t0) * 1000
+            answer.timings_ms.update(
+                embed=round(embed_ms, 2),
+                search=round(search_ms, 2),
+                total=round(embed_ms + search_ms, 2),
+            )
+            answers.append(answer)
+        return answers
+
+    def candidates(self, question: str, mode: str = "fused") -> list[Candidate]:
+        """Raw ranked documents, for evaluating dense, lexical and fused retrieval."""
+        question = _clean(question)
+        return self.retriever.retrieve(self._encode([question])[0], question, mode=mode)
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        topic: str | None = None,
+        kind: str | None = None,
+        level: str | None = None,
+        free: bool | None = None,
+    ) -> list[ResourceHit]:
+        """Resources for ``query`` among those passing the filters; all of them if no query."""
+        topic_id = find_topic(self.catalog, topic) if topic else None
+
+        def keep(resource: Resource) -> bool:
+            return (
+                (topic_id is None or topic_id in resource.topics)
+                and (kind is None or resource.kind == kind)
+                and (level is None or resource.level == level)
+                and (free is None or resource.free == free)
+            )
+
+        query = _clean(query)
+        if not query:
+            allowed = sorted(
+                (r for r in self.catalog.resources if keep(r)),
+                key=lambda r: (LEVEL_RANK[r.level], r.title.lower()),
+            )
+            return [ResourceHit(r, 0.0, "dense", "matches the filters") for r in allowed[:k]]
+        filtered = any(value is not None for value in (topic_id, kind, level, free))
+        limit = len(self.documents) if filtered else max(CANDIDATES, 4 * k)
+        vector = self._encode([query])[0]
+        hits: list[ResourceHit] = []
+        for candidate in self.retriever.retrieve(vector, query, limit=limit):
+            document = candidate.document
+            resource = self.catalog.resource(document.ref) if document.is_resource else None
+            if resource is None or not keep(resource):
+                continue
+            if candidate.lexical_rank is None and candidate.dense < self.policy.borderline:
+                continue
+            matched = matched_words(query, document.indexed)
+            reason = f"matched: {', '.join(matched[:4])}" if matched else "close in meaning"
+            by = candidate.matched_by
+            hits.append(
+                ResourceHit(
+                    resource,
+                    round(candidate.fused, 5),
+                    "both" if by == "both" else "lexical" if by == "lexical" else "dense",
+                    reason,
+                )
+            )
+            if len(hits) >= k:
+                break
+        return hits
+
+    def path(self, topic: str, level: str | None = None) -> LearningPath:
+        return learning_path(self.catalog, topic, level)
+
+    def status(self) -> IndexStatus:
+        stale = self.manifest.get("catalog_hash") != self.catalog.content_hash
+        return IndexStatus(str(self.index_dir), self.version, self.manifest, stale, self.notices)
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray[Any, Any]:
+        present = [text for text in texts if text]
+        if not present:
+            return np.zeros((len(texts), self.retriever.dense.dim), dtype=np.float32)
+        encoded = iter(self.embedder.encode(present))
+        zeros = np.zeros(self.retriever.dense.dim, dtype=np.float32)
+        return np.vstack([next(encoded) if text else zeros for text in texts])
+
+
+def _clean(text: str) -> str:
+    """Questions from chat: collapse whitespace and cap the length the model will see anyway."""
+    return " ".join(text.split())[:MAX_QUERY_CHARS]

@@ -1,0 +1,116 @@
+"""What the engine returns: plain frozen dataclasses that both front ends render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from catalog import Resource
+
+MatchedBy = Literal["dense", "lexical", "both", "note"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One indexed text: a resource entry, or one passage of a note."""
+
+    id: str
+    kind: Literal["resource", "passage"]
+    ref: str
+    text: str
+    indexed: str
+    heading: str = ""
+    position: int = 0
+
+    @property
+    def is_resource(self) -> bool:
+        return self.kind == "resource"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A quoted piece of a note, with where it comes from."""
+
+    note_id: str
+    note_title: str
+    heading: str
+    text: str
+    position: int
+    score: float
+    cites: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> str:
+        return f"{self.note_title} \u203a {self.heading}" if self.heading else self.note_title
+
+
+@dataclass(frozen=True)
+class ResourceHit:
+    """A recommended resource, with why it was picked."""
+
+    resource: Resource
+    score: float
+    matched_by: MatchedBy
+    reason: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An extractive answer: quoted passages and ranked resources, or an honest 'nothing'."""
+
+    query: str
+    passages: tuple[Passage, ...]
+    resources: tuple[ResourceHit, ...]
+    confident: bool
+    nearest_topics: tuple[str, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
+
+    NOTHING = "The catalog has nothing on that question."
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.confident
+
+    @property
+    def text(self) -> str:
+        """The short answer: the passages' own words, never generated text."""
+        if not self.confident or not self.passages:
+            return self.NOTHING if not self.confident else ""
+        return "\n\n".join(passage.text for passage in self.passages)
+
+
+@dataclass(frozen=True)
+class PathStep:
+    resource: Resource
+    prerequisites: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LearningPath:
+    topic: str
+    description: str
+    level: str | None
+    steps: tuple[PathStep, ...]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build changed, for `index build` and `/reindex`."""
+
+    documents: int
+    embedded: int
+    reused: int
+    removed: int
+    seconds: float
+    added_ids: tuple[str, ...] = ()
+    updated_ids: tuple[str, ...] = ()
+    removed_ids: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, float | int]:
+        return {
+            "documents": self.documents,
+            "embedded": self.embedded,
+            "reused": self.reused,
+            "removed": self.removed,
+            "seconds": round(self.seconds, 3),
+        }

@@ -1,0 +1,88 @@
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) candidates, fused by rank."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.dense import DenseIndex
+from index.fusion import reciprocal_rank_fusion
+from index.lexical import LexicalIndex
+from index.results import Document
+
+CANDIDATES = 40
+
+
+@dataclass(frozen=True)
+class Candidate:
+    row: int
+    document: Document
+    dense: float
+    lexical: float
+    fused: float
+    dense_rank: int | None
+    lexical_rank: int | None
+
+    @property
+    def matched_by(self) -> str:
+        if self.dense_rank is not None and self.lexical_rank is not None:
+            return "both"
+        return "dense" if self.dense_rank is not None else "lexical"
+
+
+class Retriever:
+    """Scores every document for a query vector and text; one instance per index version."""
+
+    def __init__(self, documents: Sequence[Document], dense: DenseIndex) -> None:
+        self.documents = list(documents)
+        self.dense = dense
+        self.lexical = LexicalIndex([document.indexed for document in documents])
+
+    def retrieve(
+        self,
+        vector: np.ndarray,
+        query: str,
+        limit: int = CANDIDATES,
+        mode: str = "fused",
+    ) -> list[Candidate]:
+        """Candidates best first; ``mode`` is fused, dense or lexical (for measuring each)."""
+        if not self.documents:
+            return []
+        scores, rows = self.dense.search(vector.reshape(1, -1), min(limit, len(self.documents)))
+        dense_scores = {int(r): float(s) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0}
+        dense_ranking = list(dense_scores)
+        lexical_all = self.lexical.scores(query)
+        top = np.argsort(-lexical_all, kind="stable")[:limit]
+        lexical_ranking = [int(row) for row in top if lexical_all[row] > 0]
+        if mode == "dense":
+            rankings: list[list[int]] = [dense_ranking]
+        elif mode == "lexical":
+            rankings = [lexical_ranking]
+        else:
+            rankings = [dense_ranking, lexical_ranking]
+        fused = reciprocal_rank_fusion(rankings)
+        dense_rank = {row: rank for rank, row in enumerate(dense_ranking)}
+        lexical_rank = {row: rank for rank, row in enumerate(lexical_ranking)}
+        order = sorted(fused, key=lambda row: -fused[row])
+        missing = [row for row in order if row not in dense_scores]
+        if missing:
+            dense_scores.update(self._exact_scores(vector, missing))
+        return [
+            Candidate(
+                row=row,
+                document=self.documents[row],
+                dense=dense_scores[row],
+                lexical=float(lexical_all[row]),
+                fused=fused[row],
+                dense_rank=dense_rank.get(row) if mode != "lexical" else None,
+                lexical_rank=lexical_rank.get(row) if mode != "dense" else None,
+            )
+            for row in order
+        ]
+
+    def _exact_scores(self, vector: np.ndarray, rows: list[int]) -> dict[int, float]:
+        """Cosine for lexical-only hits, so every candidate carries a comparable dense score."""
+        stored = np.vstack([self.dense.index.reconstruct(row) for row in rows])
+        return {row: float(score) for row, score in zip(rows, stored @ vector.ravel(), strict=True)}
