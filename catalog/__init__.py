@@ -1,8 +1,24 @@
-"""The curated catalog: resources, topic notes and the topic vocabulary."""
+"""The curated catalog: resources, topic notes and the topic vocabulary.
 
-from catalog.errors import CatalogError, Problem
-from catalog.loader import check_catalog, load_catalog
-from catalog.models import KINDS, LEVEL_RANK, LEVELS, Catalog, Note, Resource
+Names load on first use, so a command that only needs the vocabularies skips pydantic.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from catalog.vocabulary import KINDS, LEVEL_RANK, LEVELS
+
+_EXPORTS = {
+    "CatalogError": "catalog.errors",
+    "Problem": "catalog.errors",
+    "check_catalog": "catalog.loader",
+    "load_catalog": "catalog.loader",
+    "Catalog": "catalog.models",
+    "Note": "catalog.models",
+    "Resource": "catalog.models",
+}
 
 __all__ = [
     "KINDS",
@@ -16,3 +32,17 @@ __all__ = [
     "check_catalog",
     "load_catalog",
 ]
+
+if TYPE_CHECKING:
+    from catalog.errors import CatalogError, Problem
+    from catalog.loader import check_catalog, load_catalog
+    from catalog.models import Catalog, Note, Resource
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'catalog' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

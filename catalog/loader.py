@@ -38,7 +38,9 @@ def check_catalog(root: str | Path) -> tuple[Catalog | None, list[Problem]]:
     topics = reader.topics()
     resources = reader.resources()
     notes = reader.notes()
-    problems = reader.problems + validate(resources, notes, topics)
+    problems = reader.problems + validate(
+        resources, notes, topics, known=reader.invalid_ids, check_references=not reader.unreadable
+    )
     if problems:
         return None, sorted(problems)
     catalog = Catalog(
@@ -56,6 +58,10 @@ class _Reader:
         self.root = root
         self.problems: list[Problem] = []
         self.digest = hashlib.sha256()
+        # Ids of entries that failed validation, and whether a whole resource file was
+        # unreadable: references to those are not reported again as unknown.
+        self.invalid_ids: set[str] = set()
+        self.unreadable = False
 
     def shown(self, path: Path) -> str:
         try:
@@ -114,10 +120,9 @@ class _Reader:
         loaded: list[tuple[Resource, str, LineDict]] = []
         for path in files:
             text = self.read(path)
-            if text is None:
-                continue
-            data = self.yaml(text, path)
-            if data is None:
+            data = self.yaml(text, path) if text is not None else None
+            if text is None or (data is None and text.strip()):
+                self.unreadable = True
                 continue
             if not isinstance(data, list):
                 kind = type(data).__name__
@@ -145,6 +150,7 @@ class _Reader:
             return Resource.model_validate(dict(item))
         except ValidationError as error:
             label = item.get("id") if isinstance(item.get("id"), str) else f"entry {position}"
+            self.invalid_ids.add(str(label))
             for detail in error.errors():
                 field = str(detail["loc"][0]) if detail["loc"] else ""
                 line = item.line_of(field)

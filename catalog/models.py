@@ -23,9 +23,7 @@ Kind = Literal[
     "tutorial",
 ]
 Level = Literal["beginner", "intermediate", "advanced"]
-KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
-LEVELS: tuple[str, ...] = Level.__args__  # type: ignore[attr-defined]
-LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REFERENCE = re.compile(r"\[\[([^\[\]\s]+)\]\]")
@@ -140,12 +138,12 @@ class Catalog:
         return tuple(r for r in self.resources if topic in r.topics)
 
     def resolve_references(self, text: str, link: bool = False) -> str:
-        """Replace ``[[id]]`` with the resource's title (as a Markdown link when ``link``)."""
+        """Replace ``[[id]]`` with the resource's quoted title (a Markdown link when ``link``)."""
 
         def title(match: re.Match[str]) -> str:
             resource = self.resource(match.group(1))
             if resource is None:
                 return match.group(1)
-            return f"[{resource.title}]({resource.url})" if link else resource.title
+            return f"[{resource.title}]({resource.url})" if link else f"“{resource.title}”"
 
         return REFERENCE.sub(title, text)

@@ -13,7 +13,10 @@ def validate(
     resources: Sequence[tuple[Resource, str, LineDict]],
     notes: Sequence[tuple[Note, LineDict]],
     topics: dict[str, str],
+    known: set[str] | None = None,
+    check_references: bool = True,
 ) -> list[Problem]:
+    """Problems across files; ``known`` ids exist but failed validation (already reported)."""
     problems: list[Problem] = []
     ids: dict[str, str] = {}
     urls: dict[str, str] = {}
@@ -48,9 +51,10 @@ def validate(
                             f"{resource.id}: {_unknown_topic(topic, topics)}",
                         )
                     )
+    exists = set(ids) | (known or set())
     for resource, path, item in resources:
         for prerequisite in resource.prerequisites:
-            if prerequisite not in ids:
+            if prerequisite not in exists and check_references:
                 problems.append(
                     Problem(
                         path,
@@ -77,14 +81,14 @@ def validate(
                         Problem(note.path, meta.line_of("topics"), _unknown_topic(topic, topics))
                     )
         for cited in note.resources:
-            if cited not in ids:
+            if cited not in exists and check_references:
                 problems.append(
                     Problem(
                         note.path, meta.line_of("resources"), f"cites unknown resource {cited!r}"
                     )
                 )
         for cited, line in note.references():
-            if cited not in ids:
+            if cited not in exists and check_references:
                 problems.append(Problem(note.path, line, f"[[{cited}]] is not a catalog id"))
     return problems
 

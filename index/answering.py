@@ -20,6 +20,8 @@ CONFIDENT = 0.42
 BORDERLINE = 0.30
 MAX_PASSAGES = 2
 PASSAGE_MARGIN = 0.12
+RESOURCE_FLOOR = 0.30
+LEXICAL_FLOOR = 0.18
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,13 @@ def select_passages(
     return chosen
 
 
+def relevant(query: str, candidate: Candidate) -> bool:
+    """Close in meaning, or sharing words with the question and not far off in meaning."""
+    if candidate.dense >= RESOURCE_FLOOR:
+        return True
+    return candidate.lexical_rank is not None and candidate.dense >= LEXICAL_FLOOR
+
+
 def rank_resources(
     query: str,
     candidates: Sequence[Candidate],
@@ -115,7 +124,7 @@ def rank_resources(
     for candidate in candidates:
         document = candidate.document
         resource = catalog.resource(document.ref) if document.is_resource else None
-        if resource is None or resource.id in hits:
+        if resource is None or resource.id in hits or not relevant(query, candidate):
             continue
         hits[resource.id] = ResourceHit(
             resource=resource,

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 Vectors = npt.NDArray[np.float32]
 
+# One loaded model per path and process: rebuilds and new Engines reuse it.
+_MODELS: dict[str, Any] = {}
+_MODELS_LOCK = threading.Lock()
+
 
 class Embedder(Protocol):
     """Anything that turns texts into L2-normalised float32 rows."""
@@ -41,26 +45,27 @@ class SentenceTransformerEmbedder:
         self.model_ref = model or DEFAULT_MODEL
         self.batch_size = batch_size
         self._model: Any = None
-        self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
         return self.model_ref
 
     def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                path = resolve_model(self.model_ref)
-                local = Path(path).exists()
+        if self._model is not None:
+            return self._model
+        path = resolve_model(self.model_ref)
+        with _MODELS_LOCK:
+            if path not in _MODELS:
                 os.environ.setdefault("TQDM_DISABLE", "1")
                 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-                if local:
+                if Path(path).exists():
                     os.environ.setdefault("HF_HUB_OFFLINE", "1")
                     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 from sentence_transformers import SentenceTransformer
 
-                self._model = SentenceTransformer(path, device="cpu")
-            return self._model
+                _MODELS[path] = SentenceTransformer(path, device="cpu")
+            self._model = _MODELS[path]
+        return self._model
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         model = self._load()

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from catalog import LEVEL_RANK, Catalog, Resource
-from index.answering import AnswerPolicy, compose_answer, matched_words
+from index.answering import AnswerPolicy, compose_answer, matched_words, relevant
 from index.build import Progress, build_index
 from index.embedder import Embedder
 from index.errors import IndexCorrupt, IndexNotBuilt
@@ -182,7 +182,7 @@ class Engine:
             resource = self.catalog.resource(document.ref) if document.is_resource else None
             if resource is None or not keep(resource):
                 continue
-            if candidate.lexical_rank is None and candidate.dense < self.policy.borderline:
+            if not relevant(query, candidate):
                 continue
             matched = matched_words(query, document.indexed)
             reason = f"matched: {', '.join(matched[:4])}" if matched else "close in meaning"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from catalog import Resource
 
@@ -53,6 +53,21 @@ class ResourceHit:
     matched_by: MatchedBy
     reason: str
 
+    def to_json(self) -> dict[str, Any]:
+        r = self.resource
+        return {
+            "id": r.id,
+            "title": r.title,
+            "url": r.url,
+            "kind": r.kind,
+            "level": r.level,
+            "topics": list(r.topics),
+            "free": r.free,
+            "score": self.score,
+            "matched_by": self.matched_by,
+            "reason": self.reason,
+        }
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -74,9 +89,29 @@ class Answer:
     @property
     def text(self) -> str:
         """The short answer: the passages' own words, never generated text."""
-        if not self.confident or not self.passages:
-            return self.NOTHING if not self.confident else ""
+        if not self.confident:
+            return self.NOTHING
         return "\n\n".join(passage.text for passage in self.passages)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.query,
+            "confident": self.confident,
+            "answer": self.text,
+            "resources": [hit.to_json() for hit in self.resources],
+            "passages": [
+                {
+                    "note": p.note_id,
+                    "note_title": p.note_title,
+                    "heading": p.heading,
+                    "text": p.text,
+                    "score": p.score,
+                }
+                for p in self.passages
+            ],
+            "nearest_topics": list(self.nearest_topics),
+            "timings_ms": dict(self.timings_ms),
+        }
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,18 @@
+"""The fixed vocabularies of kinds and levels (topics are the catalog's own, in topics.yaml)."""
+
+from __future__ import annotations
+
+KINDS: tuple[str, ...] = (
+    "course",
+    "lecture-notes",
+    "video",
+    "article",
+    "book",
+    "paper",
+    "tool",
+    "repository",
+    "documentation",
+    "tutorial",
+)
+LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
+LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}

@@ -1,0 +1,108 @@
+"""What a learner gets back: quoted notes, ranked resources with reasons, or an honest nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from index import Engine, UnknownTopic
+
+
+def test_answer_quotes_the_note_section_that_covers_the_question(engine: Engine) -> None:
+    answer = engine.answer(
+        "What do ZeRO stages partition: optimizer states, gradients, parameters?"
+    )
+    assert answer.confident
+    first = answer.passages[0]
+    assert (first.note_id, first.heading) == ("parallelism", "ZeRO")
+    assert first.text in answer.text
+    # References are shown as titles, never as raw [[ids]].
+    assert "[[" not in answer.text and "“ZeRO: Memory Optimizations" in answer.text
+
+
+def test_answer_ranks_the_matching_resource_first_with_a_reason(engine: Engine) -> None:
+    answer = engine.answer("pipeline parallelism micro-batches stages")
+    top = answer.resources[0]
+    assert top.resource.id == "gpipe"
+    assert top.matched_by in ("lexical", "both")
+    assert "pipeline" in top.reason
+
+
+def test_resources_are_not_repeated(engine: Engine) -> None:
+    answer = engine.answer("ZeRO optimizer states gradients parameters data parallelism")
+    ids = [hit.resource.id for hit in answer.resources]
+    assert len(ids) == len(set(ids))
+
+
+def test_resources_cited_by_the_quoted_passage_are_recommended(engine: Engine) -> None:
+    answer = engine.answer("What is byte pair encoding versus WordPiece merges?")
+    assert "bpe-paper" in {hit.resource.id for hit in answer.resources}
+
+
+def test_off_topic_question_gets_an_honest_nothing(engine: Engine) -> None:
+    answer = engine.answer("best sourdough bread recipe with rye flour")
+    assert not answer.confident and answer.is_empty
+    assert answer.passages == () and answer.resources == ()
+    assert answer.text == "The catalog has nothing on that question."
+    assert answer.nearest_topics
+
+
+def test_empty_question_is_not_confident(engine: Engine) -> None:
+    assert not engine.answer("   ").confident
+
+
+def test_answer_many_keeps_order_and_embeds_in_one_batch(engine: Engine, fake_embedder) -> None:
+    before = len(fake_embedder.encoded)
+    questions = ["ZeRO stage 3 parameters", "sourdough rye", "byte pair encoding merges"]
+    answers = engine.answer_many(questions)
+    assert [a.query for a in answers] == questions
+    assert [a.confident for a in answers] == [True, False, True]
+    assert len(fake_embedder.encoded) - before == 3
+
+
+def test_answer_json_contract(engine: Engine) -> None:
+    data = engine.answer("pipeline parallelism micro-batches").to_json()
+    assert set(data) >= {"question", "confident", "answer", "resources", "passages", "timings_ms"}
+    assert set(data["resources"][0]) >= {"id", "title", "url", "kind", "level", "score", "reason"}
+    assert set(data["passages"][0]) >= {"note", "heading", "text", "score"}
+
+
+def test_search_filters_by_topic_kind_level_and_free(engine: Engine) -> None:
+    hits = engine.search("tokenizer", topic="tokenization", kind="video")
+    assert [hit.resource.id for hit in hits] == ["karpathy-tokenizer"]
+    beginner = engine.search("", level="beginner")
+    assert {hit.resource.level for hit in beginner} == {"beginner"} and len(beginner) == 2
+    assert engine.search("tokenizer", free=False) == []
+
+
+def test_search_with_an_unknown_topic_suggests_one(engine: Engine) -> None:
+    with pytest.raises(UnknownTopic, match="did you mean tokenization"):
+        engine.search("bpe", topic="tokenisation")
+
+
+def test_path_puts_prerequisites_first(engine: Engine) -> None:
+    path = engine.path("transformers")
+    order = [step.resource.id for step in path.steps]
+    assert order == [
+        "illustrated-transformer",
+        "attention-is-all-you-need",
+        "annotated-transformer",
+    ]
+    assert path.steps[2].prerequisites == ("attention-is-all-you-need",)
+
+
+def test_path_pulls_in_prerequisites_from_other_topics_and_orders_by_level(engine: Engine) -> None:
+    order = [step.resource.id for step in engine.path("parallelism").steps]
+    assert order.index("zero-paper") < order.index("deepspeed-zero-tutorial")
+    path = engine.path("tokenization")
+    levels = [step.resource.level for step in path.steps]
+    assert levels[0] == "beginner"
+
+
+def test_path_from_a_level_skips_easier_resources(engine: Engine) -> None:
+    path = engine.path("Transformers", level="intermediate")
+    assert path.topic == "transformers"
+    assert all(step.resource.level != "beginner" for step in path.steps)
+    assert [s.resource.id for s in path.steps] == [
+        "attention-is-all-you-need",
+        "annotated-transformer",
+    ]
