@@ -43,13 +43,13 @@ def friendly_errors(command: F) -> F:
             return command(*args, **kwargs)
         except CatalogError as error:
             for problem in error.problems:
-                err.print(str(problem), markup=False)
+                click.echo(str(problem), err=True)
             raise SystemExit(1) from None
         except BuildFailed as error:
-            err.print(f"error: {error}", markup=False)
+            click.echo(f"error: {error}", err=True)
             raise SystemExit(3) from None
         except (IndexProblem, UnknownTopic, UnknownEncoding, ValueError) as error:
-            err.print(f"error: {error}", markup=False)
+            click.echo(f"error: {error}", err=True)
             raise SystemExit(2) from None
 
     return wrapper  # type: ignore[return-value]

@@ -157,4 +157,5 @@ def build_progress(console: Console) -> Iterator[Callable[[int, int], None]]:
     try:
         yield update
     finally:
-        progress.stop()
+        if progress.live.is_started:
+            progress.stop()

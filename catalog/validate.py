@@ -96,7 +96,7 @@ def validate(
 def _unknown_topic(topic: str, topics: dict[str, str]) -> str:
     import difflib
 
-    close = difflib.get_close_matches(topic, list(topics), n=3)
+    close = difflib.get_close_matches(topic, list(topics), n=3, cutoff=0.7)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
     return f"unknown topic {topic!r}{hint}"
 

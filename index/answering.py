@@ -1,8 +1,11 @@
 """Candidates -> an Answer: quoted passages, ranked resources with reasons, or an honest 'nothing'.
 
-Confidence rests on the dense cosine of the best document. all-MiniLM-L6-v2 gives related
-questions 0.4-0.8 and unrelated ones 0.0-0.25, so one threshold with a margin separates them;
-a lexical match on a rare catalog term can vouch for a borderline question.
+Confidence rests on two signals. The dense cosine of the best document: all-MiniLM-L6-v2
+gives questions the catalog covers mostly 0.4-0.8 and unrelated ones 0.0-0.4. And the words:
+a question from another field nearly always has words the catalog never uses ("strtok",
+"voltage", "marathon"), while a short on-topic question ("what is RLHF") scores low in
+meaning but uses only catalog words, one of them a topic the catalog discusses. Borderline
+similarity therefore needs every word known and one topical word to count as an answer.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from dataclasses import dataclass
 
 from catalog import Catalog
 from catalog.models import REFERENCE
+from index.lexical import QueryTerms
 from index.results import Answer, MatchedBy, Passage, ResourceHit
 from index.retrieval import Candidate
 from index.terms import stem, words
 
-CONFIDENT = 0.42
+CONFIDENT = 0.45
 BORDERLINE = 0.30
 MAX_PASSAGES = 2
 PASSAGE_MARGIN = 0.12
@@ -41,26 +45,26 @@ def matched_words(query: str, indexed: str) -> list[str]:
     return list(seen)
 
 
-def is_confident(query: str, candidates: Sequence[Candidate], policy: AnswerPolicy) -> bool:
+def is_confident(
+    candidates: Sequence[Candidate], query_terms: QueryTerms, policy: AnswerPolicy
+) -> bool:
     if not candidates:
         return False
     best = max(candidate.dense for candidate in candidates)
     if best >= policy.confident:
         return True
-    if best < policy.borderline:
-        return False
-    top = candidates[0]
-    return top.lexical_rank is not None and len(matched_words(query, top.document.indexed)) >= 2
+    return best >= policy.borderline and query_terms.coverage == 1.0 and bool(query_terms.topical)
 
 
 def compose_answer(
     query: str,
     candidates: Sequence[Candidate],
+    query_terms: QueryTerms,
     catalog: Catalog,
     k: int,
     policy: AnswerPolicy = AnswerPolicy(),
 ) -> Answer:
-    if not is_confident(query, candidates, policy):
+    if not is_confident(candidates, query_terms, policy):
         return Answer(
             query, (), (), confident=False, nearest_topics=nearest_topics(candidates, catalog)
         )

@@ -105,21 +105,27 @@ def _report(
 ) -> BuildReport:
     now = {document.id: h for document, h in zip(documents, hashes, strict=True)}
 
-    def owners(ids: set[str]) -> tuple[str, ...]:
-        return tuple(sorted({doc_id.split(":", 1)[1].split("#")[0] for doc_id in ids}))
+    def owner(doc_id: str) -> str:
+        return doc_id.split(":", 1)[1].split("#")[0]
 
-    added = set(now) - set(previous)
-    removed = set(previous) - set(now)
-    updated = {doc_id for doc_id in set(now) & set(previous) if now[doc_id] != previous[doc_id]}
+    # Entries, not documents: a note is one entry however many passages it has.
+    before = {owner(doc_id) for doc_id in previous}
+    after = {owner(doc_id) for doc_id in now}
+    changed = {
+        owner(doc_id)
+        for doc_id in set(now) | set(previous)
+        if now.get(doc_id) != previous.get(doc_id)
+    }
+    removed_docs = set(previous) - set(now)
     return BuildReport(
         documents=len(documents),
         embedded=embedded,
         reused=len(documents) - embedded,
-        removed=len(removed),
+        removed=len(removed_docs),
         seconds=time.perf_counter() - started,
-        added_ids=owners(added),
-        updated_ids=owners(updated),
-        removed_ids=owners(removed),
+        added_ids=tuple(sorted(after - before)),
+        updated_ids=tuple(sorted((changed & before) & after)),
+        removed_ids=tuple(sorted(before - after)),
     )
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from catalog import Note
 
-MAX_WORDS = 150
+MAX_WORDS = 170
+MIN_TAIL_WORDS = 60
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
@@ -46,17 +47,20 @@ def _flush(found: list[Section], heading: str, lines: list[str]) -> None:
 
 def chunks(text: str, max_words: int = MAX_WORDS) -> Iterator[str]:
     """Group whole paragraphs up to ``max_words``; a longer paragraph is split at sentences."""
-    buffer: list[str] = []
+    groups: list[list[str]] = []
     size = 0
     for paragraph in _pieces(text, max_words):
         words = len(paragraph.split())
-        if buffer and size + words > max_words:
-            yield "\n\n".join(buffer)
-            buffer, size = [], 0
-        buffer.append(paragraph)
+        if not groups or size + words > max_words:
+            groups.append([])
+            size = 0
+        groups[-1].append(paragraph)
         size += words
-    if buffer:
-        yield "\n\n".join(buffer)
+    # A short tail reads badly alone and matches on the heading only: join it to its neighbour.
+    if len(groups) > 1 and len(" ".join(groups[-1]).split()) < MIN_TAIL_WORDS:
+        groups[-2].extend(groups.pop())
+    for group in groups:
+        yield "\n\n".join(group)
 
 
 def _pieces(text: str, max_words: int) -> Iterator[str]:

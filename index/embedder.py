@@ -62,7 +62,10 @@ class SentenceTransformerEmbedder:
                     os.environ.setdefault("HF_HUB_OFFLINE", "1")
                     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as transformers_logging
 
+                transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+                transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
                 _MODELS[path] = SentenceTransformer(path, device="cpu")
             self._model = _MODELS[path]
         return self._model

@@ -121,8 +121,13 @@ class Engine:
     def answer(self, question: str, k: int = 5) -> Answer:
         return self.answer_many([question], k)[0]
 
-    def answer_many(self, questions: Sequence[str], k: int = 5) -> list[Answer]:
-        """Answers in order; all questions are embedded in one batch."""
+    def answer_many(
+        self, questions: Sequence[str], k: int = 5, mode: str = "fused"
+    ) -> list[Answer]:
+        """Answers in order; all questions are embedded in one batch.
+
+        ``mode`` (fused, dense or lexical) exists to measure each retriever alone.
+        """
         started = time.perf_counter()
         cleaned = [_clean(question) for question in questions]
         vectors = self._encode(cleaned)
@@ -130,8 +135,9 @@ class Engine:
         answers = []
         for question, vector in zip(cleaned, vectors, strict=True):
             t0 = time.perf_counter()
-            candidates = self.retriever.retrieve(vector, question) if question else []
-            answer = compose_answer(question, candidates, self.catalog, k, self.policy)
+            candidates = self.retriever.retrieve(vector, question, mode=mode) if question else []
+            query_terms = self.retriever.lexical.analyse(question)
+            answer = compose_answer(question, candidates, query_terms, self.catalog, k, self.policy)
             search_ms = (time.perf_counter() - t0) * 1000
             answer.timings_ms.update(
                 embed=round(embed_ms, 2),

@@ -29,7 +29,7 @@ def find_topic(catalog: Catalog, topic: str) -> str:
         if known.lower() == wanted:
             return known
     raise UnknownTopic(
-        topic, difflib.get_close_matches(wanted, list(catalog.topics), n=3, cutoff=0.5)
+        topic, difflib.get_close_matches(wanted, list(catalog.topics), n=3, cutoff=0.7)
     )
 
 

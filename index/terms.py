@@ -20,7 +20,9 @@ STOPWORDS = frozenset(
     this those through to too try under until up us use used using ve very want was way we well
     were what when where which while who whom why will with work works would yes you your
     explain explained explaining understand understanding learn learning find help anyone
-    someone something best recommend recommended resource resources question questions""".split()  # noqa: SIM905
+    someone something best recommend recommended resource resources question questions
+    vs versus whats dont doesnt isnt arent cant im ive pls plz actually basically simply exactly
+    myself stuff kind sort feel feels bit lot lots ok okay hey hi hello guys""".split()  # noqa: SIM905
 )
 
 

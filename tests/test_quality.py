@@ -1,0 +1,37 @@
+"""Retrieval quality on learners' own questions, with the real model and the real catalog."""
+
+from __future__ import annotations
+
+from index import Engine
+from tests.eval.scoring import load_questions, score
+
+
+def test_the_eval_set_is_big_enough_and_names_real_resources(real_engine: Engine) -> None:
+    on_topic, off_topic = load_questions()
+    assert len(on_topic) >= 60 and len(off_topic) >= 15
+    ids = {resource.id for resource in real_engine.catalog.resources}
+    for item in on_topic:
+        assert set(item["expect"]) <= ids, item
+
+
+def test_learners_questions_find_a_right_resource_in_the_top_3(real_engine: Engine) -> None:
+    result = score(real_engine, "fused")
+    assert result.hit_at_3 >= 0.9, "\n".join(result.misses)
+
+
+def test_off_topic_questions_get_an_honest_nothing(real_engine: Engine) -> None:
+    result = score(real_engine, "fused")
+    assert result.abstention >= 0.9, result.false_answers
+
+
+def test_fusion_is_at_least_as_good_as_either_retriever_alone(real_engine: Engine) -> None:
+    fused = score(real_engine, "fused").hit_at_3
+    assert fused >= score(real_engine, "dense").hit_at_3
+    assert fused >= score(real_engine, "lexical").hit_at_3
+
+
+def test_pipeline_question_quotes_the_parallelism_note(real_engine: Engine) -> None:
+    answer = real_engine.answer("How does pipeline parallelism work?")
+    assert answer.confident
+    assert answer.passages[0].note_id == "parallelism"
+    assert "pipeline" in answer.passages[0].heading.lower()
