@@ -6,6 +6,7 @@ A benchmark, not a test: it prints a table and asserts nothing.
 from __future__ import annotations
 
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -69,9 +70,9 @@ def main() -> None:
 
         resources = next((catalog_dir / "resources").glob("*.yaml"))
         text = resources.read_text(encoding="utf-8")
-        resources.write_text(
-            text.replace("description: ", "description: Edited. ", 1), encoding="utf-8"
-        )
+        # Prefix the first plain one-line description: still valid YAML, one entry changed.
+        edited = re.sub(r"(?m)^(  description: )(?=[A-Za-z])", r"\1Edited. ", text, count=1)
+        resources.write_text(edited, encoding="utf-8")
         seconds = (
             timed_ms(lambda: build_index(load_catalog(catalog_dir), embedder, index_dir)) / 1000
         )
