@@ -65,7 +65,12 @@ class LexicalIndex:
 
     def analyse(self, query: str) -> QueryTerms:
         """Terms, the catalog's spelling of each, and those the catalog treats as topics."""
-        query_terms = tuple(dict.fromkeys(terms(query)))
+        # A number the catalog never mentions ("question 9") says nothing about the topic.
+        query_terms = tuple(
+            term
+            for term in dict.fromkeys(terms(query))
+            if not (term.isdigit() and term not in self._frequency)
+        )
         known = tuple(k for k in (self.correct(t) for t in query_terms) if k is not None)
         most = max(TOPICAL_MIN_DOCS, TOPICAL_MAX_SHARE * self.size)
         topical = tuple(t for t in known if TOPICAL_MIN_DOCS <= self._frequency[t] <= most)

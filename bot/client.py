@@ -1,0 +1,146 @@
+"""The Discord bot: owns the Engine, loads one cog per feature, syncs its commands.
+
+The engine is loaded once in ``setup_hook`` (in a thread) and replaced whole after
+``/reindex``, so questions are answered from the old index until the new one is ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.batching import AnswerBatcher
+from bot.context import Locations
+from bot.cooldowns import AskCooldown
+from bot.errors import report_app_command_error
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.feedback import FeedbackStore
+    from index import BuildReport, Engine
+
+log = logging.getLogger("studybot")
+
+EXTENSIONS = (
+    "bot.cogs.ask",
+    "bot.cogs.browse",
+    "bot.cogs.tokenize",
+    "bot.cogs.admin",
+    "bot.cogs.info",
+)
+
+
+class StudyBotMixin:
+    """What both the plain and the sharded bot add to discord.py's Bot."""
+
+    settings: Settings
+    locations: Locations
+    engine: Engine
+    batcher: AnswerBatcher
+    feedback: FeedbackStore
+    cooldown: AskCooldown
+    reindex_lock: asyncio.Lock
+    tree: app_commands.CommandTree[Any]
+
+    def _init_studybot(self, settings: Settings) -> None:
+        self.settings = settings
+        self.locations = Locations.from_options(
+            str(settings.catalog_dir) if settings.catalog_dir else None,
+            str(settings.index_dir) if settings.index_dir else None,
+            settings.model,
+        )
+        self.batcher = AnswerBatcher(lambda: self.engine)
+        self.cooldown = AskCooldown(settings.ask_cooldown_rate, settings.ask_cooldown_seconds)
+        self.reindex_lock = asyncio.Lock()
+        self.tree.on_error = report_app_command_error  # type: ignore[method-assign]
+
+    async def _setup_studybot(self) -> None:
+        from bot.feedback import FeedbackStore
+        from index.locations import data_dir
+
+        self.engine = await asyncio.to_thread(self.locations.engine)
+        for notice in self.engine.notices:
+            log.warning("index: %s", notice)
+        db = self.settings.feedback_db or data_dir() / "feedback.sqlite3"
+        self.feedback = FeedbackStore(db)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)  # type: ignore[attr-defined]
+        await self._sync_commands()
+
+    async def _sync_commands(self) -> None:
+        guild_id = self.settings.discord_guild_id
+        if guild_id:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        log.info("synced %d application commands", len(synced))
+
+    async def rebuild(self) -> BuildReport:
+        """Rebuild from the catalog on disk and swap the engine in; one build at a time."""
+        from index import Engine
+
+        async with self.reindex_lock:
+            catalog = await asyncio.to_thread(self.locations.catalog)
+            engine, report = await asyncio.to_thread(
+                Engine.build, catalog, self.engine.embedder, self.locations.index_dir
+            )
+            self.engine = engine
+            return report
+
+
+def _intents() -> discord.Intents:
+    intents = discord.Intents.default()
+    intents.message_content = True
+    return intents
+
+
+def _options(settings: Settings) -> dict[str, Any]:
+    return {
+        "command_prefix": commands.when_mentioned,
+        "intents": _intents(),
+        "allowed_mentions": discord.AllowedMentions.none(),
+        "help_command": None,
+        "shard_count": settings.shard_count,
+    }
+
+
+class StudyBot(StudyBotMixin, commands.Bot):
+    def __init__(self, settings: Settings, **options: Any) -> None:
+        super().__init__(**{**_options(settings), **options})
+        self._init_studybot(settings)
+
+    async def setup_hook(self) -> None:
+        await self._setup_studybot()
+
+    async def close(self) -> None:
+        await self.batcher.close()
+        await super().close()
+
+
+class ShardedStudyBot(StudyBotMixin, commands.AutoShardedBot):
+    def __init__(self, settings: Settings, **options: Any) -> None:
+        super().__init__(**{**_options(settings), **options})
+        self._init_studybot(settings)
+
+    async def setup_hook(self) -> None:
+        await self._setup_studybot()
+
+    async def close(self) -> None:
+        await self.batcher.close()
+        await super().close()
+
+
+def create_bot(settings: Settings | None = None, **options: Any) -> StudyBot | ShardedStudyBot:
+    """A configured bot; with no arguments, everything comes from the environment / `.env`."""
+    settings = settings or Settings()
+    if settings.shard_count:
+        return ShardedStudyBot(settings, **options)
+    options.pop("shard_count", None)
+    return StudyBot(settings, **options)
