@@ -83,16 +83,18 @@ class StudyBotMixin:
         log.info("synced %d application commands", len(synced))
 
     async def rebuild(self) -> BuildReport:
-        """Rebuild from the catalog on disk and swap the engine in; one build at a time."""
+        """Rebuild from the catalog on disk, then swap the engine in.
+
+        The caller holds ``reindex_lock``; until the swap, questions use the old engine.
+        """
         from index import Engine
 
-        async with self.reindex_lock:
-            catalog = await asyncio.to_thread(self.locations.catalog)
-            engine, report = await asyncio.to_thread(
-                Engine.build, catalog, self.engine.embedder, self.locations.index_dir
-            )
-            self.engine = engine
-            return report
+        catalog = await asyncio.to_thread(self.locations.catalog)
+        engine, report = await asyncio.to_thread(
+            Engine.build, catalog, self.engine.embedder, self.locations.index_dir
+        )
+        self.engine = engine
+        return report
 
 
 def _intents() -> discord.Intents:

@@ -357,3 +357,30 @@ async def test_a_burst_of_50_questions_is_answered_in_batches_with_heartbeats_fl
             await fake.wait_until(lambda: fake.heartbeat_times[-1] > finished, timeout=2)
             # The gateway heartbeat is sent from the event loop: a blocked loop would delay it.
             assert fake.max_heartbeat_gap(since=started - 0.2) < 0.4
+
+
+async def test_two_reindexes_at_once_run_one_build_and_questions_keep_flowing(
+    fake: FakeDiscord, editable_bot
+) -> None:  # type: ignore[no-untyped-def]
+    tools = editable_bot.locations.catalog_dir / "resources" / "tools.yaml"
+    text = tools.read_text(encoding="utf-8")
+    tools.write_text(
+        text.replace("  description: ", "  description: Changed. ", 1), encoding="utf-8"
+    )
+    first, second, question = await asyncio.gather(
+        fake.slash("reindex", user=fake.admin),
+        fake.slash("reindex", user=fake.admin),
+        fake.slash("ask", {"question": "how does pipeline parallelism work?"}),
+    )
+
+    def answered(interaction) -> bool:  # type: ignore[no-untyped-def]
+        return bool(interaction.followups) or "already" in (
+            interaction.visible().get("content") or ""
+        )
+
+    for interaction in (first, second):
+        await interaction.wait_for(answered, timeout=30)
+    contents = [first.visible()["content"], second.visible()["content"]]
+    assert sum("already running" in c for c in contents) == 1, contents
+    assert sum("embedded" in c for c in contents) == 1, contents
+    assert "](" in embed_text(await question.wait_response(timeout=30))

@@ -38,7 +38,7 @@ class Admin(commands.Cog):
     @app_commands.guild_only()
     async def reindex(self, interaction: discord.Interaction) -> None:
         from catalog import CatalogError
-        from index import BuildFailed
+        from index import BuildFailed, BuildInProgress
 
         if not is_admin(self.bot, interaction):
             await interaction.response.send_message(
@@ -52,16 +52,18 @@ class Admin(commands.Cog):
                 ephemeral=True,
             )
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        log.info("reindex requested by %s", interaction.user.id)
-        try:
-            report = await self.bot.rebuild()
-        except CatalogError as error:
-            text = render.catalog_problems_text(error.problems)
-        except BuildFailed as error:
-            text = f"The rebuild failed: {error}"
-        else:
-            text = render.build_report_text(report)
+        # Checked and taken with no await in between: two /reindex never both get here.
+        async with self.bot.reindex_lock:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            log.info("reindex requested by %s", interaction.user.id)
+            try:
+                report = await self.bot.rebuild()
+            except CatalogError as error:
+                text = render.catalog_problems_text(error.problems)
+            except (BuildFailed, BuildInProgress) as error:
+                text = f"The rebuild failed: {error}"
+            else:
+                text = render.build_report_text(report)
         await interaction.followup.send(text, ephemeral=True)
 
 
