@@ -73,3 +73,5 @@ class AnswerBatcher:
             for (_, future), result in zip(live, answers, strict=True):
                 if not future.done():
                     future.set_result(result)
+                    # One asker's reply per loop turn, so a big batch never stalls the loop.
+                    await asyncio.sleep(0)
