@@ -42,6 +42,7 @@ format: install
 
 bench: install
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench_bot
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
