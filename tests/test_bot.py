@@ -384,3 +384,34 @@ async def test_two_reindexes_at_once_run_one_build_and_questions_keep_flowing(
     assert sum("already running" in c for c in contents) == 1, contents
     assert sum("embedded" in c for c in contents) == 1, contents
     assert "](" in embed_text(await question.wait_response(timeout=30))
+
+
+async def test_a_failing_answer_is_a_short_message_and_the_bot_lives_on(
+    fake: FakeDiscord, bot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    engine = bot.engine
+
+    def broken(questions, k=5):  # type: ignore[no-untyped-def]
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(engine, "answer_many", broken)
+    inter = await fake.slash("ask", {"question": "what is RLHF"})
+    [shown] = await inter.wait_for(lambda i: i.followups)
+    assert shown["flags"] & EPHEMERAL and shown["content"].startswith("Something went wrong")
+    assert "index exploded" not in shown["content"]
+    assert "index exploded" in caplog.text  # the traceback is in the log
+    monkeypatch.undo()
+    answered = await (await fake.slash("ask", {"question": "what is RLHF"})).wait_response()
+    assert "](" in embed_text(answered)
+
+
+async def test_the_token_never_reaches_the_logs(
+    fake: FakeDiscord, settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    settings.feedback_db = tmp_path / "feedback.sqlite3"
+    async with running_bot(fake, create_bot(settings, guild_ready_timeout=0.05)):
+        await (await fake.slash("ask", {"question": "what is RLHF"})).wait_response()
+        await fake.drop_gateway()
+    assert caplog.records
+    assert fake.token not in caplog.text
