@@ -35,8 +35,14 @@ EXTENSIONS = (
 )
 
 
+def _intents() -> discord.Intents:
+    intents = discord.Intents.default()
+    intents.message_content = True
+    return intents
+
+
 class StudyBotMixin:
-    """What both the plain and the sharded bot add to discord.py's Bot."""
+    """What studybot adds to discord.py's Bot; mixed into the plain and the sharded one."""
 
     settings: Settings
     locations: Locations
@@ -47,7 +53,16 @@ class StudyBotMixin:
     reindex_lock: asyncio.Lock
     tree: app_commands.CommandTree[Any]
 
-    def _init_studybot(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, **options: Any) -> None:
+        defaults = {
+            "command_prefix": commands.when_mentioned,
+            "intents": _intents(),
+            "allowed_mentions": discord.AllowedMentions.none(),
+            "help_command": None,
+        }
+        if settings.shard_count:
+            defaults["shard_count"] = settings.shard_count
+        super().__init__(**{**defaults, **options})
         self.settings = settings
         self.locations = Locations.from_options(
             str(settings.catalog_dir) if settings.catalog_dir else None,
@@ -59,7 +74,7 @@ class StudyBotMixin:
         self.reindex_lock = asyncio.Lock()
         self.tree.on_error = report_app_command_error  # type: ignore[method-assign]
 
-    async def _setup_studybot(self) -> None:
+    async def setup_hook(self) -> None:
         from bot.feedback import FeedbackStore
         from index.locations import data_dir
 
@@ -71,6 +86,10 @@ class StudyBotMixin:
         for extension in EXTENSIONS:
             await self.load_extension(extension)  # type: ignore[attr-defined]
         await self._sync_commands()
+
+    async def close(self) -> None:
+        await self.batcher.close()
+        await super().close()  # type: ignore[misc]
 
     async def _sync_commands(self) -> None:
         guild_id = self.settings.discord_guild_id
@@ -97,46 +116,12 @@ class StudyBotMixin:
         return report
 
 
-def _intents() -> discord.Intents:
-    intents = discord.Intents.default()
-    intents.message_content = True
-    return intents
-
-
-def _options(settings: Settings) -> dict[str, Any]:
-    return {
-        "command_prefix": commands.when_mentioned,
-        "intents": _intents(),
-        "allowed_mentions": discord.AllowedMentions.none(),
-        "help_command": None,
-        "shard_count": settings.shard_count,
-    }
-
-
 class StudyBot(StudyBotMixin, commands.Bot):
-    def __init__(self, settings: Settings, **options: Any) -> None:
-        super().__init__(**{**_options(settings), **options})
-        self._init_studybot(settings)
-
-    async def setup_hook(self) -> None:
-        await self._setup_studybot()
-
-    async def close(self) -> None:
-        await self.batcher.close()
-        await super().close()
+    pass
 
 
 class ShardedStudyBot(StudyBotMixin, commands.AutoShardedBot):
-    def __init__(self, settings: Settings, **options: Any) -> None:
-        super().__init__(**{**_options(settings), **options})
-        self._init_studybot(settings)
-
-    async def setup_hook(self) -> None:
-        await self._setup_studybot()
-
-    async def close(self) -> None:
-        await self.batcher.close()
-        await super().close()
+    pass
 
 
 def create_bot(settings: Settings | None = None, **options: Any) -> StudyBot | ShardedStudyBot:
@@ -144,5 +129,4 @@ def create_bot(settings: Settings | None = None, **options: Any) -> StudyBot | S
     settings = settings or Settings()
     if settings.shard_count:
         return ShardedStudyBot(settings, **options)
-    options.pop("shard_count", None)
     return StudyBot(settings, **options)

@@ -5,25 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr, field_validator
 
-Kind = Literal[
-    "course",
-    "lecture-notes",
-    "video",
-    "article",
-    "book",
-    "paper",
-    "tool",
-    "repository",
-    "documentation",
-    "tutorial",
-]
-Level = Literal["beginner", "intermediate", "advanced"]
-
+from catalog.vocabulary import KINDS, LEVELS
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REFERENCE = re.compile(r"\[\[([^\[\]\s]+)\]\]")
@@ -43,8 +29,8 @@ class Resource(BaseModel):
     id: StrictStr
     title: StrictStr
     url: StrictStr
-    kind: Kind
-    level: Level
+    kind: StrictStr
+    level: StrictStr
     topics: tuple[StrictStr, ...]
     author: StrictStr
     free: StrictBool
@@ -63,6 +49,20 @@ class Resource(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value:
             raise ValueError("must not be empty")
+        return value
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str) -> str:
+        if value not in KINDS:
+            raise ValueError(f"unknown kind {value!r}; one of: {', '.join(KINDS)}")
+        return value
+
+    @field_validator("level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value not in LEVELS:
+            raise ValueError(f"unknown level {value!r}; one of: {', '.join(LEVELS)}")
         return value
 
     @field_validator("url")
