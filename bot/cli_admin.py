@@ -90,7 +90,7 @@ def index_build(full: bool, as_json: bool, catalog_dir: str | None, index_dir: s
     catalog = loc.catalog()
     with build_progress(err) as progress:
         report, _ = build_index(
-            catalog, loc.embedder(), loc.index_dir, full=full, progress=progress
+            catalog, loc.embedder(building=True), loc.index_dir, full=full, progress=progress
         )
     if as_json:
         print_json(report.to_json())
@@ -112,9 +112,17 @@ def index_status(as_json: bool, catalog_dir: str | None, index_dir: str | None) 
     manifest = read_manifest(version)
     catalog, _ = check_catalog(loc.catalog_dir)
     stale = catalog is None or manifest.get("catalog_hash") != catalog.content_hash
+    encoder, notice = _encoder(loc)
     if as_json:
         print_json(
-            {"index_dir": str(loc.index_dir), "version": version.name, "stale": stale, **manifest}
+            {
+                "index_dir": str(loc.index_dir),
+                "version": version.name,
+                "stale": stale,
+                "encoder": encoder,
+                "encoder_notice": notice,
+                **manifest,
+            }
         )
         return
     counts = manifest.get("counts", {})
@@ -127,8 +135,18 @@ def index_status(as_json: bool, catalog_dir: str | None, index_dir: str | None) 
         f"from {counts.get('notes')} notes",
         "catalog:  "
         + ("changed since the build: run `studybot index build`" if stale else "up to date"),
+        f"encoder:  {encoder}",
     ]
+    if notice:
+        lines.append(f"          note: {notice}")
     out.print("\n".join(lines), markup=False)
+
+
+def _encoder(loc: Locations) -> tuple[str, str | None]:
+    """Which encoder questions use and, for the fallback, why; loads no model."""
+    embedder = loc.embedder()
+    describe = getattr(embedder, "describe", None)
+    return (describe() if callable(describe) else embedder.name), getattr(embedder, "notice", None)
 
 
 @index_group.command("export")

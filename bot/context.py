@@ -36,13 +36,29 @@ class Locations:
 
         return load_catalog(self.catalog_dir)
 
-    def embedder(self) -> Embedder:
-        from index.embedder import SentenceTransformerEmbedder
+    def embedder(self, building: bool = False) -> Embedder:
+        """The fast ONNX encoder when it can run, else sentence-transformers (with a notice).
 
-        return SentenceTransformerEmbedder(self.model)
+        ``building``: also export the ONNX model if missing (seconds, imports torch) and use
+        every core for batches. Queries never export: they fall back and say so.
+        """
+        from index.embedder import default_embedder
+
+        return default_embedder(self.model, export=building, threads=0 if building else 1)
 
     def engine(self, progress: Progress | None = None) -> Engine:
         """The served index, built first when missing or damaged."""
         from index import Engine
+        from index.errors import IndexProblem
+        from index.store import current_version
 
-        return Engine.open(self.catalog(), self.embedder(), self.index_dir, progress=progress)
+        try:
+            current_version(self.index_dir)
+            building = False
+        except IndexProblem:  # a build is due anyway: export the fast encoder with it
+            building = True
+        embedder = self.embedder(building)
+        preload = getattr(embedder, "preload", None)
+        if callable(preload):
+            preload()  # loads the model while the catalog and BM25 are read
+        return Engine.open(self.catalog(), embedder, self.index_dir, progress=progress)

@@ -1,4 +1,11 @@
-"""Text -> unit vectors. The Embedder protocol is the seam tests and faster encoders plug into."""
+"""Text -> unit vectors. The Embedder protocol is the seam tests and faster encoders plug into.
+
+``default_embedder`` picks the encoder: onnxruntime over an ONNX export of the model's weights
+(``index.onnx_embedder``) when it can, sentence-transformers otherwise. Both report the model's
+name, not the runtime's, because they produce the same vectors (cosine >= 0.9999): an index or
+an embedding cache built with one is served by the other, and switching never forces a rebuild.
+The fallback carries a ``notice`` saying why it is used; ``Engine`` and ``index status`` show it.
+"""
 
 from __future__ import annotations
 
@@ -38,17 +45,59 @@ def resolve_model(model: str | None) -> str:
     return model
 
 
+def default_embedder(model: str | None = None, export: bool = False, threads: int = 1) -> Embedder:
+    """The ONNX encoder when it can run, else sentence-transformers with a notice saying why.
+
+    ``export`` allows making the ONNX file when it is missing: a few seconds and an import of
+    torch, so the build does it and the query path does not (it falls back instead). ``threads``
+    is onnxruntime's: one is fastest for single questions, more speed up batches of documents.
+    """
+    from index.onnx_models import FastPathUnavailable, ensure_onnx, inspect_model
+
+    name = model or DEFAULT_MODEL
+    try:
+        _import_onnxruntime()
+        files = inspect_model(name)
+        onnx_file = ensure_onnx(files, export)
+    except FastPathUnavailable as why:
+        return SentenceTransformerEmbedder(
+            name, notice=f"answering with sentence-transformers: {why}"
+        )
+    from index.onnx_embedder import OnnxEmbedder
+
+    return OnnxEmbedder(name, onnx_file, files.tokenizer_file, files.max_seq_length, threads)
+
+
+def _import_onnxruntime() -> None:
+    from index.onnx_models import FastPathUnavailable
+
+    # Set before the first import: onnxruntime otherwise writes telemetry at import.
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        raise FastPathUnavailable("onnxruntime is not installed") from None
+
+
 class SentenceTransformerEmbedder:
     """sentence-transformers on the CPU, loaded on first use so model-free commands start fast."""
 
-    def __init__(self, model: str | None = None, batch_size: int = 64) -> None:
+    backend = "sentence-transformers"
+
+    def __init__(
+        self, model: str | None = None, batch_size: int = 64, notice: str | None = None
+    ) -> None:
         self.model_ref = model or DEFAULT_MODEL
         self.batch_size = batch_size
+        self.notice = notice
         self._model: Any = None
 
     @property
     def name(self) -> str:
         return self.model_ref
+
+    def describe(self) -> str:
+        return "sentence-transformers (torch)"
 
     def _load(self) -> Any:
         if self._model is not None:

@@ -70,6 +70,10 @@ class Engine:
                 f"index was built with {manifest.get('model')!r}, not {embedder.name!r}: rebuild it"
             )
         notices = []
+        # The fallback encoder says why the fast one is not in use (see index.embedder).
+        fallback = getattr(embedder, "notice", None)
+        if fallback:
+            notices.append(str(fallback))
         if manifest.get("catalog_hash") != catalog.content_hash:
             notices.append(
                 "the catalog changed since the index was built: run `studybot index build`"

@@ -1,9 +1,15 @@
-"""Shared fixtures: a tiny catalog, a deterministic fake embedder, and the real bundled model."""
+"""Shared fixtures: a tiny catalog, a deterministic fake embedder, and the real bundled model.
+
+The real model runs as users run it, through the ONNX encoder; ``st_embedder`` is the
+sentence-transformers reference it is compared with.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -71,8 +77,32 @@ def engine(tiny_catalog: Catalog, fake_embedder: FakeEmbedder, tmp_path: Path) -
     return built
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Exported ONNX models live in pytest's cache folder: exported once per machine, not per test.
+
+    The autouse ``_data_dir`` fixture gives every test a fresh data folder, which would otherwise
+    mean a fresh (seconds-long) export; ``STUDYBOT_MODEL_CACHE`` points past it.
+    """
+    if os.environ.get("STUDYBOT_MODEL_CACHE"):
+        return
+    cache = getattr(config, "cache", None)
+    folder = cache.mkdir("studybot-models") if cache else Path(tempfile.mkdtemp())
+    os.environ["STUDYBOT_MODEL_CACHE"] = str(folder)
+
+
 @pytest.fixture(scope="session")
 def real_embedder():  # type: ignore[no-untyped-def]
+    """What users get: the ONNX encoder over the bundled model, exported on first need."""
+    from index.embedder import default_embedder
+
+    embedder = default_embedder(export=True, threads=0)
+    assert embedder.backend == "onnxruntime", getattr(embedder, "notice", None)
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def st_embedder():  # type: ignore[no-untyped-def]
+    """The reference the fast encoder must agree with (imports torch: only where compared)."""
     from index import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
