@@ -39,12 +39,12 @@ class Locations:
     def embedder(self, building: bool = False) -> Embedder:
         """The fast ONNX encoder when it can run, else sentence-transformers (with a notice).
 
-        ``building``: also export the ONNX model if missing (seconds, imports torch) and use
-        every core for batches. Queries never export: they fall back and say so.
+        ``building``: also export the ONNX model if missing (seconds, imports torch).
+        Queries never export: they fall back and say so.
         """
         from index.embedder import default_embedder
 
-        return default_embedder(self.model, export=building, threads=0 if building else 1)
+        return default_embedder(self.model, export=building)
 
     def engine(self, progress: Progress | None = None) -> Engine:
         """The served index, built first when missing or damaged."""

@@ -45,12 +45,12 @@ def resolve_model(model: str | None) -> str:
     return model
 
 
-def default_embedder(model: str | None = None, export: bool = False, threads: int = 1) -> Embedder:
+def default_embedder(model: str | None = None, export: bool = False, threads: int = 0) -> Embedder:
     """The ONNX encoder when it can run, else sentence-transformers with a notice saying why.
 
     ``export`` allows making the ONNX file when it is missing: a few seconds and an import of
     torch, so the build does it and the query path does not (it falls back instead). ``threads``
-    is onnxruntime's: one is fastest for single questions, more speed up batches of documents.
+    is onnxruntime's; 0 means one per core.
     """
     from index.onnx_models import FastPathUnavailable, ensure_onnx, inspect_model
 

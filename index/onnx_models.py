@@ -7,7 +7,8 @@
         export.json                      model, weights hash, max_seq_length, opset, torch
 
 The folder name carries the hash of the model's files (weights, config, tokenizer), so new
-weights get a new export and an old export can never be served for them. Hashing 90 MB takes
+weights get a new export and an old export can never be served for them; the export for the
+old weights is removed once the new one is written. Hashing 90 MB takes
 a few hundred milliseconds, more than a query should pay, so the hash is remembered beside the
 files' sizes and modification times and recomputed only when one of those changes.
 
@@ -21,6 +22,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -167,7 +169,22 @@ def ensure_onnx(files: ModelFiles, export: bool) -> Path:
             "onnx": _version("onnx"),
         },
     )
+    _remove_older_exports(files)
     return files.onnx_file
+
+
+def _remove_older_exports(files: ModelFiles) -> None:
+    """Exports of earlier weights of the same model folder: ~90 MB each, never used again.
+
+    A process still serving one keeps working: onnxruntime read the file when it started.
+    """
+    for info in models_dir().glob(f"*/{EXPORT_INFO}"):
+        folder = info.parent
+        if folder == files.export_dir:
+            continue
+        recorded = _read_json(info)
+        if isinstance(recorded, dict) and recorded.get("source") == str(files.folder):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _version(package: str) -> str:

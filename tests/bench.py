@@ -96,7 +96,7 @@ def build_rows(work: Path, catalog_dir: Path, env: dict[str, str]) -> list[Row]:
     )
     rows.append(("first `index build`", f"{first:.1f} s", "fresh process: ONNX export + embed all"))
     catalog = load_catalog(catalog_dir)
-    fast = default_embedder(threads=0)  # what `index build` uses: every core
+    fast = default_embedder()
     reference = SentenceTransformerEmbedder()
     fast.encode(["warm up"])
     reference.encode(["warm up"])
@@ -124,7 +124,7 @@ def incremental_row(catalog_dir: Path, index_dir: Path) -> Row:
     # Prefix the first plain one-line description: still valid YAML, one entry changed.
     edited = re.sub(r"(?m)^(  description: )(?=[A-Za-z])", r"\1Edited. ", text, count=1)
     resources.write_text(edited, encoding="utf-8")
-    embedder = default_embedder(threads=0)
+    embedder = default_embedder()
     seconds = timed(lambda: build_index(load_catalog(catalog_dir), embedder, index_dir))
     return ("incremental build", f"{seconds:.2f} s", f"one entry edited; {mark(seconds, 1.0)}")
 
@@ -137,7 +137,7 @@ def warm_rows(catalog_dir: Path, index_dir: Path) -> tuple[list[Row], Any, Any]:
     from tests.eval.scoring import load_questions
 
     catalog = load_catalog(catalog_dir)
-    fast = Engine.load(index_dir, catalog, default_embedder())  # one thread, as queries run
+    fast = Engine.load(index_dir, catalog, default_embedder())
     reference = SentenceTransformerEmbedder()
     slow = Engine.load(index_dir, catalog, reference)
     model = reference._load()

@@ -95,7 +95,7 @@ def real_embedder():  # type: ignore[no-untyped-def]
     """What users get: the ONNX encoder over the bundled model, exported on first need."""
     from index.embedder import default_embedder
 
-    embedder = default_embedder(export=True, threads=0)
+    embedder = default_embedder(export=True)
     assert embedder.backend == "onnxruntime", getattr(embedder, "notice", None)
     return embedder
 

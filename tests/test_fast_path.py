@@ -95,6 +95,7 @@ def test_the_export_is_reused_until_the_weights_change(
     changed = onnx_models.ensure_onnx(onnx_models.inspect_model(DEFAULT_MODEL), export=True)
     assert changed != first and fake_exports == [first, changed]
     assert changed.parent.name.endswith("-ffffffffffff")
+    assert not first.exists()  # the export of the old weights is gone
 
 
 def test_the_weights_hash_follows_file_contents(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
