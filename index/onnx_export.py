@@ -6,11 +6,11 @@ pipeline after tokenisation: the transformer, mean pooling over real tokens, and
 normalisation, so onnxruntime returns the same unit vectors ``SentenceTransformer.encode``
 does (max abs difference ~2e-7 for all-MiniLM-L6-v2).
 
-Why the TorchScript exporter (``dynamo=False``) and opset 18: it traces BERT's attention mask
-handling into plain ops with dynamic batch and sequence axes; the dynamo exporter needs extra
-packages and gave no better graph here. sentence-transformers' own ``backend="onnx"`` is not
-an option: it needs optimum-onnx, which pins a transformers older than sentence-transformers 6
-accepts.
+Why the TorchScript exporter (``dynamo=False``) and opset 18: it traces the model (with eager
+attention) into plain ops with dynamic batch and sequence axes and needs only the ``onnx``
+package; the dynamo exporter would also need onnxscript. sentence-transformers' own
+``backend="onnx"`` is not an option: it needs optimum-onnx, which pins a transformers older
+than sentence-transformers 6 accepts.
 """
 
 from __future__ import annotations
