@@ -49,12 +49,11 @@ if __name__ == "__main__":
     import sys
 
     from catalog import load_catalog
-    from index import SentenceTransformerEmbedder
+    from index.embedder import default_embedder
     from index.locations import default_catalog_dir, default_index_dir
 
-    engine = Engine.open(
-        load_catalog(default_catalog_dir()), SentenceTransformerEmbedder(), default_index_dir()
-    )
+    catalog = load_catalog(default_catalog_dir())
+    engine = Engine.open(catalog, default_embedder(export=True), default_index_dir())
     for mode in sys.argv[1:] or ["dense", "lexical", "fused"]:
         result = score(engine, mode)
         print(f"{mode:8} hit@3 {result.hit_at_3:.3f}  abstention {result.abstention:.3f}")
