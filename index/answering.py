@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from catalog import Catalog
+from catalog import Catalog, Resource
 from catalog.models import REFERENCE
 from index.lexical import QueryTerms
-from index.results import Answer, MatchedBy, Passage, ResourceHit
+from index.results import Answer, Passage, ResourceHit
 from index.retrieval import Candidate
 from index.terms import stem, words
 
@@ -117,7 +117,7 @@ def select_passages(
     return chosen
 
 
-def relevant(query: str, candidate: Candidate) -> bool:
+def relevant(candidate: Candidate) -> bool:
     """Close in meaning, or sharing words with the question and not far off in meaning."""
     if candidate.dense >= RESOURCE_FLOOR:
         return True
@@ -136,14 +136,9 @@ def rank_resources(
     for candidate in candidates:
         document = candidate.document
         resource = catalog.resource(document.ref) if document.is_resource else None
-        if resource is None or resource.id in hits or not relevant(query, candidate):
+        if resource is None or resource.id in hits or not relevant(candidate):
             continue
-        hits[resource.id] = ResourceHit(
-            resource=resource,
-            score=round(candidate.fused, 5),
-            matched_by=_matched_by(candidate),
-            reason=_reason(query, candidate),
-        )
+        hits[resource.id] = resource_hit(query, candidate, resource)
     cited = [(ref, passage) for passage in passages for ref in passage.cites]
     ranked = sorted(hits.values(), key=lambda hit: -hit.score)[:k]
     ranked_ids = {hit.resource.id for hit in ranked}
@@ -176,15 +171,12 @@ def nearest_topics(
     return tuple(topics)[:n]
 
 
-def _matched_by(candidate: Candidate) -> MatchedBy:
-    by = candidate.matched_by
-    return "both" if by == "both" else "lexical" if by == "lexical" else "dense"
-
-
-def _reason(query: str, candidate: Candidate) -> str:
+def resource_hit(query: str, candidate: Candidate, resource: Resource) -> ResourceHit:
+    """The resource with its score and a one-line reason: which words, or meaning alone."""
     matched = matched_words(query, candidate.document.indexed)
     if candidate.lexical_rank is not None and matched:
-        shown = ", ".join(matched[:4])
         how = "words and meaning" if candidate.matched_by == "both" else "words"
-        return f"matched {how}: {shown}"
-    return "close in meaning to your question"
+        reason = f"matched {how}: {', '.join(matched[:4])}"
+    else:
+        reason = "close in meaning to your question"
+    return ResourceHit(resource, round(candidate.fused, 5), candidate.matched_by, reason)

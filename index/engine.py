@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from catalog import LEVEL_RANK, Catalog, Resource
-from index.answering import AnswerPolicy, compose_answer, matched_words, relevant
+from index.answering import AnswerPolicy, compose_answer, relevant, resource_hit
 from index.build import Progress, build_index
 from index.embedder import Embedder
 from index.errors import IndexCorrupt, IndexNotBuilt
@@ -182,7 +182,7 @@ class Engine:
                 (r for r in self.catalog.resources if keep(r)),
                 key=lambda r: (LEVEL_RANK[r.level], r.title.lower()),
             )
-            return [ResourceHit(r, 0.0, "dense", "matches the filters") for r in allowed[:k]]
+            return [ResourceHit(r, 0.0, "filters", "matches the filters") for r in allowed[:k]]
         filtered = any(value is not None for value in (topic_id, kind, level, free))
         limit = len(self.documents) if filtered else max(CANDIDATES, 4 * k)
         vector = self._encode([query])[0]
@@ -192,19 +192,9 @@ class Engine:
             resource = self.catalog.resource(document.ref) if document.is_resource else None
             if resource is None or not keep(resource):
                 continue
-            if not relevant(query, candidate):
+            if not relevant(candidate):
                 continue
-            matched = matched_words(query, document.indexed)
-            reason = f"matched: {', '.join(matched[:4])}" if matched else "close in meaning"
-            by = candidate.matched_by
-            hits.append(
-                ResourceHit(
-                    resource,
-                    round(candidate.fused, 5),
-                    "both" if by == "both" else "lexical" if by == "lexical" else "dense",
-                    reason,
-                )
-            )
+            hits.append(resource_hit(query, candidate, resource))
             if len(hits) >= k:
                 break
         return hits

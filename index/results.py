@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from catalog import Resource
 
-MatchedBy = Literal["dense", "lexical", "both", "note"]
+MatchedBy = Literal["dense", "lexical", "both", "note", "filters"]
 
 
 @dataclass(frozen=True)

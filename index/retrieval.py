@@ -10,7 +10,7 @@ import numpy as np
 from index.dense import DenseIndex
 from index.fusion import reciprocal_rank_fusion
 from index.lexical import LexicalIndex
-from index.results import Document
+from index.results import Document, MatchedBy
 
 CANDIDATES = 40
 
@@ -26,7 +26,7 @@ class Candidate:
     lexical_rank: int | None
 
     @property
-    def matched_by(self) -> str:
+    def matched_by(self) -> MatchedBy:
         if self.dense_rank is not None and self.lexical_rank is not None:
             return "both"
         return "dense" if self.dense_rank is not None else "lexical"
