@@ -19,7 +19,7 @@ from catalog.models import REFERENCE
 from index.lexical import QueryTerms
 from index.results import Answer, Passage, ResourceHit
 from index.retrieval import Candidate
-from index.terms import stem, words
+from index.terms import stem, terms, words
 
 CONFIDENT = 0.45
 BORDERLINE = 0.30
@@ -76,24 +76,37 @@ def compose_answer(
         return Answer(
             query, (), (), confident=False, nearest_topics=nearest_topics(candidates, catalog)
         )
-    passages = select_passages(candidates, catalog, policy)
+    passages = select_passages(candidates, catalog, policy, query_terms)
     resources = rank_resources(query, candidates, passages, catalog, k)
     return Answer(query, tuple(passages), tuple(resources), confident=True)
 
 
 def select_passages(
-    candidates: Sequence[Candidate], catalog: Catalog, policy: AnswerPolicy
+    candidates: Sequence[Candidate],
+    catalog: Catalog,
+    policy: AnswerPolicy,
+    query_terms: QueryTerms | None = None,
 ) -> list[Passage]:
-    """The best note passages, close in score to the best one; never two from one section."""
+    """The best note passages, close in score to the best one; never two from one section.
+
+    A section whose heading names a topical word of the question also qualifies: short
+    questions ("what is RLHF") score low in meaning against a whole paragraph.
+    """
     chosen: list[Passage] = []
     floor: float | None = None
+    named = set(query_terms.topical) if query_terms else set()
     for candidate in candidates:
         document = candidate.document
         if document.is_resource:
             continue
         if floor is None:
             floor = max(policy.borderline, candidate.dense - PASSAGE_MARGIN)
-        if candidate.dense < floor:
+        by_heading = (
+            candidate.dense >= LEXICAL_FLOOR
+            and candidate.lexical_rank is not None
+            and bool(named & set(terms(document.heading)))
+        )
+        if candidate.dense < floor and not by_heading:
             continue
         note = catalog.note(document.ref)
         if note is None or any(

@@ -35,3 +35,11 @@ def test_pipeline_question_quotes_the_parallelism_note(real_engine: Engine) -> N
     assert answer.confident
     assert answer.passages[0].note_id == "parallelism"
     assert "pipeline" in answer.passages[0].heading.lower()
+
+
+def test_a_short_acronym_question_still_quotes_the_section_named_after_it(
+    real_engine: Engine,
+) -> None:
+    answer = real_engine.answer("what is RLHF")
+    assert answer.confident
+    assert answer.passages and "RLHF" in answer.passages[0].heading
