@@ -12,6 +12,10 @@ instead of busy-waiting, so they leave the core to the bot's event loop and othe
 two threads beat one on this 2-core machine for single questions too (p50 6.0 vs 7.6 ms) and
 for batches of 32 (160 vs 300 ms). With spinning on, a first measurement here had two
 threads at 14 ms a question against 6 ms for one.
+
+Batch size: small. On the CPU a batch costs what its longest text costs times its size, and
+attention grows with length, so big batches lose: 50 eval questions took 369 ms one at a
+time, 225 ms in batches of 4-8 and 346 ms in batches of 32 (sorted by length each time).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from typing import Any
 import numpy as np
 
 from index.embedder import Vectors
+
+BATCH_SIZE = 8
 
 
 class OnnxEmbedder:
@@ -43,7 +49,7 @@ class OnnxEmbedder:
         tokenizer_file: Path,
         max_seq_length: int,
         threads: int = 0,
-        batch_size: int = 32,
+        batch_size: int = BATCH_SIZE,
     ) -> None:
         self._name = name
         self.onnx_file = onnx_file
