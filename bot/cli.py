@@ -74,11 +74,16 @@ def location_options(command: F) -> F:
 def open_engine(loc: Locations) -> Engine:
     from bot.terminal import build_progress
 
+    loc.announce = announce
     with build_progress(err) as progress:
         engine = loc.engine(progress)
     for notice in engine.notices:
         err.print(f"note: {notice}", markup=False)
     return engine
+
+
+def announce(message: str) -> None:
+    err.print(message, markup=False, style="dim")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

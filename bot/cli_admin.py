@@ -6,7 +6,7 @@ import json
 
 import click
 
-from bot.cli import err, friendly_errors, location_options, out, print_json
+from bot.cli import announce, err, friendly_errors, location_options, out, print_json
 from bot.context import Locations
 
 
@@ -87,6 +87,7 @@ def index_build(full: bool, as_json: bool, catalog_dir: str | None, index_dir: s
     from index.build import build_index
 
     loc = Locations.from_options(catalog_dir, index_dir)
+    loc.announce = announce
     catalog = loc.catalog()
     with build_progress(err) as progress:
         report, _ = build_index(

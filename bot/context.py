@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +37,8 @@ class Locations:
 
         return load_catalog(self.catalog_dir)
 
+    announce: Callable[[str], None] | None = None
+
     def embedder(self, building: bool = False) -> Embedder:
         """The fast ONNX encoder when it can run, else sentence-transformers (with a notice).
 
@@ -44,7 +47,7 @@ class Locations:
         """
         from index.embedder import default_embedder
 
-        return default_embedder(self.model, export=building)
+        return default_embedder(self.model, export=building, announce=self.announce)
 
     def engine(self, progress: Progress | None = None) -> Engine:
         """The served index, built first when missing or damaged."""

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from index.locations import DEFAULT_MODEL, bundled_model_path
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 Vectors = npt.NDArray[np.float32]
 
@@ -45,7 +45,12 @@ def resolve_model(model: str | None) -> str:
     return model
 
 
-def default_embedder(model: str | None = None, export: bool = False, threads: int = 0) -> Embedder:
+def default_embedder(
+    model: str | None = None,
+    export: bool = False,
+    threads: int = 0,
+    announce: Callable[[str], None] | None = None,
+) -> Embedder:
     """The ONNX encoder when it can run, else sentence-transformers with a notice saying why.
 
     ``export`` allows making the ONNX file when it is missing: a few seconds and an import of
@@ -58,7 +63,7 @@ def default_embedder(model: str | None = None, export: bool = False, threads: in
     try:
         _import_onnxruntime()
         files = inspect_model(name)
-        onnx_file = ensure_onnx(files, export)
+        onnx_file = ensure_onnx(files, export, announce)
     except FastPathUnavailable as why:
         return SentenceTransformerEmbedder(
             name, notice=f"answering with sentence-transformers: {why}"

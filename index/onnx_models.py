@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,8 +141,13 @@ def fingerprint(folder: Path) -> str:
     return value
 
 
-def ensure_onnx(files: ModelFiles, export: bool) -> Path:
-    """The ONNX file for ``files``; exported first when missing and ``export`` is allowed."""
+def ensure_onnx(
+    files: ModelFiles, export: bool, announce: Callable[[str], None] | None = None
+) -> Path:
+    """The ONNX file for ``files``; exported first when missing and ``export`` is allowed.
+
+    ``announce`` hears about an export before it starts: it takes seconds, once.
+    """
     if files.onnx_file.is_file() and (files.export_dir / EXPORT_INFO).is_file():
         return files.onnx_file
     if not export:
@@ -149,6 +155,8 @@ def ensure_onnx(files: ModelFiles, export: bool) -> Path:
             f"no ONNX export of {files.name} for these weights yet: "
             "run `studybot index build` to make one"
         )
+    if announce is not None:
+        announce(f"Preparing the fast {files.name} encoder (ONNX export, once; about 10 s)...")
     try:
         from index.onnx_export import OPSET, export_onnx
 
