@@ -7,7 +7,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StrictStr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+)
 
 from catalog.vocabulary import KINDS, LEVELS
 
@@ -51,18 +59,12 @@ class Resource(BaseModel):
             raise ValueError("must not be empty")
         return value
 
-    @field_validator("kind")
+    @field_validator("kind", "level")
     @classmethod
-    def _kind(cls, value: str) -> str:
-        if value not in KINDS:
-            raise ValueError(f"unknown kind {value!r}; one of: {', '.join(KINDS)}")
-        return value
-
-    @field_validator("level")
-    @classmethod
-    def _level(cls, value: str) -> str:
-        if value not in LEVELS:
-            raise ValueError(f"unknown level {value!r}; one of: {', '.join(LEVELS)}")
+    def _vocabulary(cls, value: str, info: ValidationInfo) -> str:
+        allowed = KINDS if info.field_name == "kind" else LEVELS
+        if value not in allowed:
+            raise ValueError(f"unknown {info.field_name} {value!r}; one of: {', '.join(allowed)}")
         return value
 
     @field_validator("url")

@@ -200,3 +200,13 @@ def test_content_hash_changes_with_any_edit(catalog_dir: Path) -> None:
         catalog_dir / "notes" / "tokenization.md", "fixed vocabulary", "fixed vocabulary of pieces"
     )
     assert load_catalog(catalog_dir).content_hash != before
+
+
+def test_unknown_kind_lists_the_known_ones(catalog_dir: Path) -> None:
+    guides = catalog_dir / "resources" / "guides.yaml"
+    replace(guides, "kind: tool", "kind: toy")
+    [problem] = problems_for(catalog_dir)
+    assert problem.startswith(
+        f"{guides}:{line_of(guides, 'kind: toy')}: tiktokenizer: kind: unknown kind 'toy'"
+    )
+    assert "video" in problem and "paper" in problem
