@@ -21,7 +21,7 @@ from index.embedder import Embedder
 from index.errors import IndexCorrupt, IndexNotBuilt
 from index.paths import find_topic, learning_path
 from index.results import Answer, BuildReport, Document, LearningPath, ResourceHit
-from index.retrieval import CANDIDATES, Candidate, Retriever
+from index.retrieval import CANDIDATES, Retriever
 from index.store import current_version, load_version
 
 MAX_QUERY_CHARS = 1000
@@ -150,11 +150,6 @@ class Engine:
             )
             answers.append(answer)
         return answers
-
-    def candidates(self, question: str, mode: str = "fused") -> list[Candidate]:
-        """Raw ranked documents, for evaluating dense, lexical and fused retrieval."""
-        question = _clean(question)
-        return self.retriever.retrieve(self._encode([question])[0], question, mode=mode)
 
     def search(
         self,

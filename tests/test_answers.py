@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from catalog import load_catalog
 from index import Engine, UnknownTopic
+from index.paths import learning_path
 
 
 def test_answer_quotes_the_note_section_that_covers_the_question(engine: Engine) -> None:
@@ -90,12 +94,21 @@ def test_path_puts_prerequisites_first(engine: Engine) -> None:
     assert path.steps[2].prerequisites == ("attention-is-all-you-need",)
 
 
-def test_path_pulls_in_prerequisites_from_other_topics_and_orders_by_level(engine: Engine) -> None:
-    order = [step.resource.id for step in engine.path("parallelism").steps]
+def test_path_pulls_in_prerequisites_from_other_topics_and_orders_by_level(
+    catalog_dir: Path,
+) -> None:
+    guides = catalog_dir / "resources" / "guides.yaml"
+    text = guides.read_text(encoding="utf-8")
+    guides.write_text(
+        text.replace("prerequisites: [zero-paper]", "prerequisites: [zero-paper, tiktokenizer]"),
+        encoding="utf-8",
+    )
+    path = learning_path(load_catalog(catalog_dir), "parallelism")
+    order = [step.resource.id for step in path.steps]
+    assert "tiktokenizer" in order  # a tokenization resource, needed first
+    assert order.index("tiktokenizer") < order.index("deepspeed-zero-tutorial")
     assert order.index("zero-paper") < order.index("deepspeed-zero-tutorial")
-    path = engine.path("tokenization")
-    levels = [step.resource.level for step in path.steps]
-    assert levels[0] == "beginner"
+    assert order[0] == "tiktokenizer"  # the only beginner step comes first
 
 
 def test_path_from_a_level_skips_easier_resources(engine: Engine) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from catalog import load_catalog
 
 ROOT = Path(__file__).parent.parent
@@ -37,7 +39,7 @@ def test_every_link_of_the_seed_is_an_entry() -> None:
 
 def test_the_seed_links_listed_here_are_the_seeds_own() -> None:
     if not SEED.exists():  # shared/ sits beside the clone in CI and on developer machines
-        return
+        pytest.skip("the seed document is not beside this checkout")
     text = SEED.read_text(encoding="utf-8")
     for url in SEED_URLS:
         core = re.sub(r"^https?://(www\.)?", "", url).split("?v=")[-1].rstrip("/")
@@ -63,4 +65,4 @@ def test_no_mojibake_is_left() -> None:
 def test_the_unknown_short_link_says_so() -> None:
     catalog = load_catalog(ROOT / "catalog" / "data")
     [entry] = [r for r in catalog.resources if r.url == "https://lnkd.in/g7P-C4HJ"]
-    assert "unknown" in entry.description.lower() or "not" in entry.description.lower()
+    assert "could not be verified" in entry.description

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from index import Engine
-from tests.eval.scoring import load_questions, score
+from tests.eval.scoring import Score, load_questions, score
 
 
 def test_the_eval_set_is_big_enough_and_names_real_resources(real_engine: Engine) -> None:
@@ -14,20 +16,27 @@ def test_the_eval_set_is_big_enough_and_names_real_resources(real_engine: Engine
         assert set(item["expect"]) <= ids, item
 
 
-def test_learners_questions_find_a_right_resource_in_the_top_3(real_engine: Engine) -> None:
-    result = score(real_engine, "fused")
+@pytest.fixture(scope="session")
+def fused(real_engine: Engine) -> Score:
+    """The fused score, computed once: three tests read it."""
+    return score(real_engine, "fused")
+
+
+def test_learners_questions_find_a_right_resource_in_the_top_3(fused: Score) -> None:
+    result = fused
     assert result.hit_at_3 >= 0.9, "\n".join(result.misses)
 
 
-def test_off_topic_questions_get_an_honest_nothing(real_engine: Engine) -> None:
-    result = score(real_engine, "fused")
+def test_off_topic_questions_get_an_honest_nothing(fused: Score) -> None:
+    result = fused
     assert result.abstention >= 0.9, result.false_answers
 
 
-def test_fusion_is_at_least_as_good_as_either_retriever_alone(real_engine: Engine) -> None:
-    fused = score(real_engine, "fused").hit_at_3
-    assert fused >= score(real_engine, "dense").hit_at_3
-    assert fused >= score(real_engine, "lexical").hit_at_3
+def test_fusion_is_at_least_as_good_as_either_retriever_alone(
+    real_engine: Engine, fused: Score
+) -> None:
+    assert fused.hit_at_3 >= score(real_engine, "dense").hit_at_3
+    assert fused.hit_at_3 >= score(real_engine, "lexical").hit_at_3
 
 
 def test_pipeline_question_quotes_the_parallelism_note(real_engine: Engine) -> None:
