@@ -17,7 +17,7 @@ from pydantic import (
     field_validator,
 )
 
-from catalog.vocabulary import KINDS, LEVELS
+from catalog.vocabulary import KINDS, LEVELS, STATUSES
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REFERENCE = re.compile(r"\[\[([^\[\]\s]+)\]\]")
@@ -46,6 +46,8 @@ class Resource(BaseModel):
     why: StrictStr
     prerequisites: tuple[StrictStr, ...] = ()
     minutes: StrictInt | None = None
+    aliases: tuple[StrictStr, ...] = ()
+    status: StrictStr = "verified"
 
     @field_validator("id")
     @classmethod
@@ -81,6 +83,25 @@ class Resource(BaseModel):
         if not value:
             raise ValueError("needs at least one topic")
         return value
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not alias.strip() for alias in value):
+            raise ValueError("aliases must not be empty")
+        return value
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, value: str) -> str:
+        if value not in STATUSES:
+            raise ValueError(f"unknown status {value!r}; one of: {', '.join(STATUSES)}")
+        return value
+
+    @property
+    def verified(self) -> bool:
+        """False when the target could not be confirmed: never recommended on meaning alone."""
+        return self.status == "verified"
 
     @field_validator("minutes")
     @classmethod

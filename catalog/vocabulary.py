@@ -13,6 +13,8 @@ KINDS: tuple[str, ...] = (
     "repository",
     "documentation",
     "tutorial",
+    "collection",
 )
 LEVELS: tuple[str, ...] = ("beginner", "intermediate", "advanced")
+STATUSES: tuple[str, ...] = ("verified", "unverified")
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
