@@ -20,8 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot import create_bot
-from bot.context import Locations
-from bot.settings import Settings
+from bot.config import Locations, Settings
 from tests.eval.scoring import load_questions
 from tests.fakes import FakeDiscord, FakeInteraction
 
@@ -139,7 +138,7 @@ async def measure(index_dir: Path) -> list[tuple[str, str, str]]:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="studybot-bench-bot-") as work:
         index_dir = Path(work) / "index"
-        locations = Locations.from_options(None, str(index_dir))
+        locations = Locations.from_settings(Settings(), None, str(index_dir))
         locations.engine()
         rows = asyncio.run(measure(index_dir))
     table = Table(title="studybot bench: Discord burst", title_justify="left")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot import create_bot
-from bot.settings import Settings
+from bot.config import Settings
 from index import Engine
 from index.store import current_version
 from tests.conftest import REAL_CATALOG

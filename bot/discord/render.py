@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 import discord
 from discord.utils import escape_markdown
 
-from bot.token_image import tokens_ansi as tokens_ansi  # re-exported for the cogs
-from bot.token_image import unfence, visible
+from bot.discord.token_image import tokens_ansi as tokens_ansi  # re-exported for the cogs
+from bot.present import NOTHING_CHANGED, build_changes, build_summary
+from bot.tokens import unfence, visible
 
 if TYPE_CHECKING:
     from catalog import Catalog, Resource
-    from index import Answer, BuildReport, LearningPath, Passage, ResourceHit
-    from index.token_split import TokenSplit
+    from index import Answer, BuildReport, LearningPath, Passage, ResourceHit, TokenSplit
 
 
 @dataclass(frozen=True)
@@ -282,19 +282,11 @@ def topics_embed(catalog: Catalog) -> discord.Embed:
 
 def build_report_text(report: BuildReport) -> str:
     """The ``/reindex`` reply: the terminal's summary, with changed ids up to the message limit."""
-    lines = [
-        f"Indexed {report.documents} documents in {report.seconds:.2f} s "
-        f"({report.embedded} embedded, {report.reused} reused, {report.removed} removed)."
-    ]
-    for label, ids in zip(
-        ("Added", "Updated", "Removed"),
-        (report.added_ids, report.updated_ids, report.removed_ids),
-        strict=True,
-    ):
-        if ids:
-            lines.append(f"{label}: {join_within([f'`{i}`' for i in ids], 550, 'more', ', ')}")
+    lines = [build_summary(report)]
+    for label, ids in build_changes(report):
+        lines.append(f"{label}: {join_within([f'`{i}`' for i in ids], 550, 'more', ', ')}")
     if len(lines) == 1:
-        lines.append("Nothing changed.")
+        lines.append(NOTHING_CHANGED)
     return clip("\n".join(lines), LIMITS.content)
 
 

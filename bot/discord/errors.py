@@ -16,8 +16,7 @@ log = logging.getLogger("studybot")
 
 def user_message(error: BaseException) -> str:
     from catalog import CatalogError
-    from index import BuildInProgress, IndexProblem, UnknownTopic
-    from index.token_split import UnknownEncoding
+    from index import BuildInProgress, IndexProblem, UnknownEncoding, UnknownTopic
 
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original

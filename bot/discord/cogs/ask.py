@@ -14,12 +14,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
-from bot.cooldowns import cooldown_message
-from bot.views import AnswerView
+from bot.discord import render
+from bot.discord.cooldowns import cooldown_message
+from bot.discord.views import AnswerView
 
 if TYPE_CHECKING:
-    from bot.client import StudyBot
+    from bot.discord.client import StudyBot
     from index import Answer
 
 log = logging.getLogger("studybot")
