@@ -38,9 +38,8 @@ def index_submodules_used(path: Path) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             used |= {a.name for a in node.names if a.name.startswith("index.")}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module.startswith("index."):
-                used.add(node.module)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("index."):
+            used.add(str(node.module))
     return used
 
 
