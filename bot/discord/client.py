@@ -20,13 +20,15 @@ from bot.discord.cooldowns import AskCooldown
 from bot.discord.errors import report_app_command_error
 
 if TYPE_CHECKING:
+    from bot.discord.views import AnswerView
     from bot.storage import FeedbackStore
-    from index import BuildReport, Engine
+    from index import Answer, BuildReport, Engine
 
 log = logging.getLogger("studybot")
 
 EXTENSIONS = (
     "bot.discord.cogs.ask",
+    "bot.discord.cogs.channels",
     "bot.discord.cogs.browse",
     "bot.discord.cogs.tokenize",
     "bot.discord.cogs.admin",
@@ -34,9 +36,16 @@ EXTENSIONS = (
 )
 
 
-def _intents() -> discord.Intents:
-    intents = discord.Intents.default()
-    intents.message_content = True
+def intents_for(settings: Settings) -> discord.Intents:
+    """Only the intents studybot uses (https://discord.com/developers/docs/events/gateway#gateway-intents).
+
+    Guilds: channels, threads and forum posts. Guild messages: mentions and ask channels.
+    Message content (privileged) only with ask channels: a mention carries its content anyway.
+    """
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.message_content = bool(settings.ask_channel_ids)
     return intents
 
 
@@ -61,7 +70,7 @@ class StudyBotMixin:
     ) -> None:
         defaults = {
             "command_prefix": commands.when_mentioned,
-            "intents": _intents(),
+            "intents": intents_for(settings),
             "allowed_mentions": discord.AllowedMentions.none(),
             "help_command": None,
         }
@@ -88,6 +97,18 @@ class StudyBotMixin:
         for extension in EXTENSIONS:
             await self.load_extension(extension)  # type: ignore[attr-defined]
         await self._sync_commands()
+
+    async def on_message(self, message: discord.Message) -> None:
+        """No prefix commands: a mention is a question (``cogs/channels.py``), not a command.
+
+        discord.py's default would look a command up and log CommandNotFound for every mention.
+        """
+
+    async def answer_view(self, answer: Answer, question: str) -> AnswerView:
+        """The buttons under an answer."""
+        from bot.discord.views import AnswerView
+
+        return AnswerView(answer, lambda: self.engine, self.feedback)
 
     async def close(self) -> None:
         await self.batcher.close()
