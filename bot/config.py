@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     reply_in_thread: bool = Field(default=False, alias="STUDYBOT_REPLY_IN_THREAD")
     ask_cooldown_rate: int = Field(default=4, ge=1, alias="STUDYBOT_ASK_COOLDOWN_RATE")
     ask_cooldown_seconds: float = Field(default=30.0, ge=0, alias="STUDYBOT_ASK_COOLDOWN_SECONDS")
+    view_timeout: float = Field(default=15 * 60, gt=0, alias="STUDYBOT_VIEW_TIMEOUT_SECONDS")
     queue_notice_after: int = Field(default=32, ge=1, alias="STUDYBOT_QUEUE_NOTICE_AFTER")
     data_dir: Path | None = Field(default=None, alias="STUDYBOT_DATA_DIR")
     catalog_dir: Path | None = Field(default=None, alias="STUDYBOT_CATALOG_DIR")
@@ -65,8 +66,8 @@ class Settings(BaseSettings):
 
     @property
     def database(self) -> Path:
-        """The bot's SQLite file (votes, stored answers, the gap log)."""
-        return self.feedback_db or self.data_folder / "feedback.sqlite3"
+        """The bot's SQLite file (stored answers and searches, votes)."""
+        return self.feedback_db or self.data_folder / "studybot.sqlite3"
 
 
 @dataclass

@@ -1,67 +1,200 @@
-"""👍 / 👎 feedback on answers, in SQLite. User ids are stored only as salted hashes."""
+"""The bot's state behind one small async interface: stored answers (what the persistent
+buttons need after a restart), stored searches (for Prev / Next), votes and the gap log.
+
+``Storage`` is the seam; ``SqliteStorage`` is today's implementation (one file, one process).
+A PostgreSQL or Redis one for several bot processes implements the same methods. No SQL
+lives outside this module. Voters are kept as keyed hashes: the key is a random secret made
+once per install and kept in the database, which is readable by its owner only (mode 0600).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import hmac
+import json
+import os
+import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """What an answer's buttons need: the question and the resources it showed."""
+
+    id: int
+    question: str
+    resource_ids: tuple[str, ...]
+    confident: bool
+
+
+@dataclass(frozen=True)
+class StoredSearch:
+    """A ``/resource`` search, re-run when its pages are turned; only its author turns them."""
+
+    id: int
+    author_id: int
+    query: str
+    filters: dict[str, Any]
+
+
+class Storage(Protocol):
+    async def save_answer(
+        self, question: str, resource_ids: Sequence[str], confident: bool
+    ) -> StoredAnswer: ...
+
+    async def answer(self, answer_id: int) -> StoredAnswer | None: ...
+
+    async def save_search(
+        self, author_id: int, query: str, filters: dict[str, Any]
+    ) -> StoredSearch: ...
+
+    async def search(self, search_id: int) -> StoredSearch | None: ...
+
+    async def vote(self, answer_id: int, user_id: int, vote: int) -> int: ...
+
+    async def totals(self, answer_id: int) -> tuple[int, int]: ...
+
+    async def close(self) -> None: ...
+
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    message_id INTEGER NOT NULL,
-    user_hash TEXT NOT NULL,
-    vote INTEGER NOT NULL,
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS answers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     question TEXT NOT NULL,
     resource_ids TEXT NOT NULL,
+    confident INTEGER NOT NULL,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS searches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    author_id INTEGER NOT NULL,
+    query TEXT NOT NULL,
+    filters TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS votes (
+    answer_id INTEGER NOT NULL REFERENCES answers(id),
+    user_hash TEXT NOT NULL,
+    vote INTEGER NOT NULL,
     created REAL NOT NULL,
-    PRIMARY KEY (message_id, user_hash)
-)
+    PRIMARY KEY (answer_id, user_hash)
+);
 """
 
 
-class FeedbackStore:
-    def __init__(self, path: Path, salt: str = "studybot") -> None:
+class SqliteStorage:
+    """SQLite in a thread: each call is short, and one lock keeps the connection serial."""
+
+    def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = not path.exists()
         self._db = sqlite3.connect(path, check_same_thread=False)
-        self._db.execute(SCHEMA)
-        self._db.commit()
+        if fresh:
+            os.chmod(path, 0o600)
+        self._db.executescript(SCHEMA)
         self._lock = threading.Lock()
-        self._salt = salt
+        self._key = self._secret()
 
-    def user_hash(self, user_id: int) -> str:
-        return hashlib.sha256(f"{self._salt}:{user_id}".encode()).hexdigest()[:32]
-
-    def toggle(
-        self, message_id: int, user_id: int, vote: int, question: str, resource_ids: list[str]
-    ) -> int:
-        """Record ``vote`` (+1/-1); the same vote again undoes it. Returns the vote now held."""
-        who = self.user_hash(user_id)
-        with self._lock, self._db:
-            row = self._db.execute(
-                "SELECT vote FROM feedback WHERE message_id = ? AND user_hash = ?",
-                (message_id, who),
-            ).fetchone()
-            if row is not None and row[0] == vote:
-                self._db.execute(
-                    "DELETE FROM feedback WHERE message_id = ? AND user_hash = ?", (message_id, who)
-                )
-                return 0
+    def _secret(self) -> bytes:
+        with self._db:
             self._db.execute(
-                "INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?, ?, ?)",
-                (message_id, who, vote, question, ",".join(resource_ids), time.time()),
+                "INSERT OR IGNORE INTO meta VALUES ('voter_key', ?)", (secrets.token_hex(32),)
             )
-            return vote
+            (value,) = self._db.execute("SELECT value FROM meta WHERE key = 'voter_key'").fetchone()
+        return bytes.fromhex(value)
 
-    def totals(self, message_id: int) -> tuple[int, int]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT vote, COUNT(*) FROM feedback WHERE message_id = ? GROUP BY vote",
-                (message_id,),
-            ).fetchall()
+    def _voter(self, user_id: int) -> str:
+        return hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
+
+    async def _select(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
+        def run() -> list[Any]:
+            with self._lock:
+                return self._db.execute(sql, args).fetchall()
+
+        return await asyncio.to_thread(run)
+
+    async def _insert(self, sql: str, args: tuple[Any, ...]) -> int:
+        def run() -> int:
+            with self._lock, self._db:
+                return int(self._db.execute(sql, args).lastrowid or 0)
+
+        return await asyncio.to_thread(run)
+
+    async def save_answer(
+        self, question: str, resource_ids: Sequence[str], confident: bool
+    ) -> StoredAnswer:
+        ids = tuple(resource_ids)
+        row_id = await self._insert(
+            "INSERT INTO answers (question, resource_ids, confident, created) VALUES (?, ?, ?, ?)",
+            (question, json.dumps(ids), int(confident), time.time()),
+        )
+        return StoredAnswer(row_id, question, ids, confident)
+
+    async def answer(self, answer_id: int) -> StoredAnswer | None:
+        rows = await self._select(
+            "SELECT question, resource_ids, confident FROM answers WHERE id = ?", (answer_id,)
+        )
+        if not rows:
+            return None
+        question, ids, confident = rows[0]
+        return StoredAnswer(answer_id, question, tuple(json.loads(ids)), bool(confident))
+
+    async def save_search(
+        self, author_id: int, query: str, filters: dict[str, Any]
+    ) -> StoredSearch:
+        row_id = await self._insert(
+            "INSERT INTO searches (author_id, query, filters, created) VALUES (?, ?, ?, ?)",
+            (author_id, query, json.dumps(filters), time.time()),
+        )
+        return StoredSearch(row_id, author_id, query, dict(filters))
+
+    async def search(self, search_id: int) -> StoredSearch | None:
+        rows = await self._select(
+            "SELECT author_id, query, filters FROM searches WHERE id = ?", (search_id,)
+        )
+        if not rows:
+            return None
+        author_id, query, filters = rows[0]
+        return StoredSearch(search_id, int(author_id), query, json.loads(filters))
+
+    async def vote(self, answer_id: int, user_id: int, vote: int) -> int:
+        """Record ``vote`` (+1/-1); the same vote again undoes it. Returns the vote now held."""
+        who = self._voter(user_id)
+
+        def toggle() -> int:
+            with self._lock, self._db:
+                row = self._db.execute(
+                    "SELECT vote FROM votes WHERE answer_id = ? AND user_hash = ?",
+                    (answer_id, who),
+                ).fetchone()
+                if row is not None and row[0] == vote:
+                    self._db.execute(
+                        "DELETE FROM votes WHERE answer_id = ? AND user_hash = ?", (answer_id, who)
+                    )
+                    return 0
+                self._db.execute(
+                    "INSERT OR REPLACE INTO votes VALUES (?, ?, ?, ?)",
+                    (answer_id, who, vote, time.time()),
+                )
+                return vote
+
+        return await asyncio.to_thread(toggle)
+
+    async def totals(self, answer_id: int) -> tuple[int, int]:
+        rows = await self._select(
+            "SELECT vote, COUNT(*) FROM votes WHERE answer_id = ? GROUP BY vote", (answer_id,)
+        )
         counts = dict(rows)
         return counts.get(1, 0), counts.get(-1, 0)
 
-    def close(self) -> None:
-        self._db.close()
+    async def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -3,6 +3,7 @@
 The event loop only enqueues; a single worker drains whatever is waiting (up to MAX_BATCH),
 answers it with ``engine.answer_many`` in a thread, and resolves each asker's future. Under a
 burst the queue grows instead of dropping anyone, and ``ahead`` tells a user their place.
+When a batch fails, each question is retried alone, so one bad question fails only its asker.
 """
 
 from __future__ import annotations
@@ -10,28 +11,32 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable
+from itertools import groupby
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from index import Answer, Engine
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("studybot")
 MAX_BATCH = 32
+Job = tuple[str, int, "asyncio.Future[Answer]"]
 
 
 class AnswerBatcher:
     def __init__(self, engine: Callable[[], Engine], k: int = 5) -> None:
         self._engine = engine
         self._k = k
-        self._queue: asyncio.Queue[tuple[str, asyncio.Future[Answer]]] = asyncio.Queue()
+        self._queue: asyncio.Queue[Job] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
-        self.batches: list[int] = []
+        self.batches: deque[int] = deque(maxlen=1000)  # recent batch sizes, for tests and stats
+        self._unanswered = 0
 
     @property
     def ahead(self) -> int:
-        """How many questions are waiting before a new one would be answered."""
-        return self._queue.qsize()
+        """How many questions would be answered before a new one: queued or being answered."""
+        return self._unanswered
 
     def start(self) -> None:
         if self._worker is None or self._worker.done():
@@ -44,11 +49,21 @@ class AnswerBatcher:
                 await self._worker
             self._worker = None
 
-    async def answer(self, question: str) -> Answer:
+    async def answer(self, question: str, k: int | None = None) -> Answer:
+        """The engine's answer with ``k`` resources (default 5), batched with its neighbours."""
+        return await self.submit(question, k)
+
+    def submit(self, question: str, k: int | None = None) -> asyncio.Future[Answer]:
+        """Queue a question now (it counts in ``ahead`` at once); await the result later."""
         self.start()
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
-        await self._queue.put((question, future))
-        return await future
+        self._unanswered += 1
+        future.add_done_callback(self._done)
+        self._queue.put_nowait((question, k or self._k, future))
+        return future
+
+    def _done(self, future: asyncio.Future[Answer]) -> None:
+        self._unanswered -= 1
 
     async def _run(self) -> None:
         while True:
@@ -57,21 +72,27 @@ class AnswerBatcher:
             await asyncio.sleep(0)
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
-            live = [(q, f) for q, f in batch if not f.done()]
-            if not live:
-                continue
-            self.batches.append(len(live))
-            engine = self._engine()
-            try:
-                answers = await asyncio.to_thread(engine.answer_many, [q for q, _ in live], self._k)
-            except Exception as error:  # every asker hears about it; the worker lives on
-                log.exception("answering a batch of %d questions failed", len(live))
-                for _, future in live:
-                    if not future.done():
-                        future.set_exception(error)
-                continue
-            for (_, future), result in zip(live, answers, strict=True):
+            live = sorted((job for job in batch if not job[2].done()), key=lambda job: job[1])
+            for k, jobs in groupby(live, key=lambda job: job[1]):
+                await self._answer(list(jobs), k)
+
+    async def _answer(self, jobs: list[Job], k: int) -> None:
+        self.batches.append(len(jobs))
+        engine = self._engine()
+        try:
+            answers = await asyncio.to_thread(engine.answer_many, [q for q, _, _ in jobs], k)
+        except Exception as error:
+            if len(jobs) == 1:
+                _, _, future = jobs[0]
                 if not future.done():
-                    future.set_result(result)
-                    # One asker's reply per loop turn, so a big batch never stalls the loop.
-                    await asyncio.sleep(0)
+                    future.set_exception(error)
+                return
+            log.warning("a batch of %d failed (%s); answering each alone", len(jobs), error)
+            for job in jobs:
+                await self._answer([job], k)
+            return
+        for (_, _, future), result in zip(jobs, answers, strict=True):
+            if not future.done():
+                future.set_result(result)
+                # One asker's reply per loop turn, so a big batch never stalls the loop.
+                await asyncio.sleep(0)

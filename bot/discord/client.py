@@ -20,8 +20,7 @@ from bot.discord.cooldowns import AskCooldown
 from bot.discord.errors import report_app_command_error
 
 if TYPE_CHECKING:
-    from bot.discord.views import AnswerView
-    from bot.storage import FeedbackStore
+    from bot.storage import Storage
     from index import Answer, BuildReport, Engine
 
 log = logging.getLogger("studybot")
@@ -56,7 +55,7 @@ class StudyBotMixin:
     locations: Locations
     engine: Engine
     batcher: AnswerBatcher
-    feedback: FeedbackStore
+    storage: Storage
     cooldown: AskCooldown
     reindex_lock: asyncio.Lock
     tree: app_commands.CommandTree[Any]
@@ -87,13 +86,16 @@ class StudyBotMixin:
         self.tree.on_error = report_app_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
-        from bot.storage import FeedbackStore
+        from bot.discord.views import MoreButton, PageButton, VoteButton
+        from bot.storage import SqliteStorage
 
+        # Buttons on messages sent before a restart still work: their state is in storage.
+        self.add_dynamic_items(VoteButton, MoreButton, PageButton)  # type: ignore[attr-defined]
+        self.storage = SqliteStorage(self.settings.database)
         if not hasattr(self, "engine"):
             self.engine = await asyncio.to_thread(self.locations.engine)
         for notice in self.engine.notices:
             log.warning("index: %s", notice)
-        self.feedback = FeedbackStore(self.settings.database)
         for extension in EXTENSIONS:
             await self.load_extension(extension)  # type: ignore[attr-defined]
         await self._sync_commands()
@@ -104,15 +106,18 @@ class StudyBotMixin:
         discord.py's default would look a command up and log CommandNotFound for every mention.
         """
 
-    async def answer_view(self, answer: Answer, question: str) -> AnswerView:
-        """The buttons under an answer."""
-        from bot.discord.views import AnswerView
+    async def answer_view(self, answer: Answer, question: str) -> discord.ui.View:
+        """The buttons under an answer; what they need is stored first, so they outlive us."""
+        from bot.discord.views import answer_view
 
-        return AnswerView(answer, lambda: self.engine, self.feedback)
+        ids = [hit.resource.id for hit in answer.resources]
+        return answer_view(await self.storage.save_answer(question, ids, answer.confident))
 
     async def close(self) -> None:
         await self.batcher.close()
         await super().close()  # type: ignore[misc]
+        if hasattr(self, "storage"):
+            await self.storage.close()
 
     async def _sync_commands(self) -> None:
         guild_id = self.settings.discord_guild_id

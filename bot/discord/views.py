@@ -1,123 +1,226 @@
-"""Buttons under answers and result pages. Views tidy up (disable their buttons) on timeout."""
+"""Buttons under answers and result pages, persistent across restarts.
+
+Every button is a ``discord.ui.DynamicItem``: its ``custom_id`` carries an id into the bot's
+storage (``studybot:vote:<answer>:up``), and the bot registers the templates in
+``setup_hook``, so a click on a message sent before a restart still works. Errors in any
+button go through ``errors.report_interaction_error``, like commands. ``PagedView`` still
+greys its buttons out after ``settings.view_timeout``, editing through the bot token (an
+interaction token is dead after 15 minutes).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+import logging
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
 from bot.discord import render
+from bot.discord.errors import report_interaction_error
 
 if TYPE_CHECKING:
-    from bot.storage import FeedbackStore
-    from index import Answer, Engine
+    from re import Match
 
-TIMEOUT = 15 * 60
+    from bot.discord.client import StudyBot
+    from bot.storage import StoredAnswer, StoredSearch
+    from index import ResourceHit
+
+log = logging.getLogger("studybot")
 MORE_PAGE = 5
+PER_PAGE = 5
+MAX_RESULTS = 25
+Button = discord.ui.Button[Any]
 
 
-class TidyView(discord.ui.View):
-    """A view that greys its buttons out when it expires, so nobody clicks dead buttons."""
-
-    message: discord.Message | discord.InteractionMessage | discord.WebhookMessage | None = None
-
-    async def on_timeout(self) -> None:
-        for item in self.children:
-            if isinstance(item, discord.ui.Button):
-                item.disabled = True
-        if self.message is not None:
-            with contextlib.suppress(discord.HTTPException):
-                await self.message.edit(view=self)
+def studybot(interaction: discord.Interaction) -> StudyBot:
+    return cast("StudyBot", interaction.client)
 
 
-class AnswerView(TidyView):
-    """👍 / 👎 for anyone (a second click undoes) and "More resources" (the next results)."""
+class Reports:
+    """Mixed into every button: its failures reach the user (one error path for all)."""
 
-    def __init__(
-        self, answer: Answer, engine: Callable[[], Engine], feedback: FeedbackStore
-    ) -> None:
-        super().__init__(timeout=TIMEOUT)
-        self.answer = answer
-        self.engine = engine
-        self.feedback = feedback
-        self.shown: dict[int, int] = {}
-        if not answer.confident:
-            self.remove_item(self.more)
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.run(interaction)
+        except Exception as error:
+            where = f"button {getattr(self, 'custom_id', '?')}"
+            await report_interaction_error(interaction, error, where)
 
-    async def _vote(self, interaction: discord.Interaction, vote: int) -> None:
-        message_id = interaction.message.id if interaction.message else 0
-        ids = [hit.resource.id for hit in self.answer.resources]
-        now = await asyncio.to_thread(
-            self.feedback.toggle, message_id, interaction.user.id, vote, self.answer.query, ids
+    async def run(self, interaction: discord.Interaction) -> None:
+        raise NotImplementedError
+
+
+VOTE = r"studybot:vote:(?P<answer>[0-9]+):(?P<vote>up|down)"
+MORE = r"studybot:more:(?P<answer>[0-9]+):(?P<start>[0-9]+)"
+PAGE = r"studybot:page:(?P<search>[0-9]+):(?P<page>-?[0-9]+):(?P<way>prev|next)"
+
+
+class VoteButton(Reports, discord.ui.DynamicItem[Button], template=VOTE):
+    """👍 / 👎 for anyone; a second click undoes."""
+
+    def __init__(self, answer_id: int, vote: int) -> None:
+        word = "up" if vote > 0 else "down"
+        super().__init__(
+            discord.ui.Button(
+                emoji="👍" if vote > 0 else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"studybot:vote:{answer_id}:{word}",
+            )
+        )
+        self.answer_id = answer_id
+        self.vote = vote
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Match[str]
+    ) -> VoteButton:
+        return cls(int(match["answer"]), 1 if match["vote"] == "up" else -1)
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        now = await studybot(interaction).storage.vote(
+            self.answer_id, interaction.user.id, self.vote
         )
         text = {1: "Thanks — glad it helped.", -1: "Thanks — noted.", 0: "Vote removed."}[now]
         await interaction.response.send_message(text, ephemeral=True)
 
-    @discord.ui.button(emoji="👍", style=discord.ButtonStyle.secondary)
-    async def up(
-        self, interaction: discord.Interaction, button: discord.ui.Button[AnswerView]
-    ) -> None:
-        await self._vote(interaction, 1)
 
-    @discord.ui.button(emoji="👎", style=discord.ButtonStyle.secondary)
-    async def down(
-        self, interaction: discord.Interaction, button: discord.ui.Button[AnswerView]
-    ) -> None:
-        await self._vote(interaction, -1)
+class MoreButton(Reports, discord.ui.DynamicItem[Button], template=MORE):
+    """The next resources for the answer's question, privately; through the cooldown and the
+    micro-batcher like every question."""
 
-    @discord.ui.button(label="More resources", style=discord.ButtonStyle.primary)
-    async def more(
-        self, interaction: discord.Interaction, button: discord.ui.Button[AnswerView]
-    ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        start = self.shown.get(interaction.user.id, len(self.answer.resources))
-        engine = self.engine()
-        bigger = await asyncio.to_thread(engine.answer, self.answer.query, start + MORE_PAGE)
-        hits = list(bigger.resources[start : start + MORE_PAGE])
-        self.shown[interaction.user.id] = start + len(hits)
-        embed = render.more_resources_embed(self.answer.query, hits, start)
-        await interaction.followup.send(embed=embed, ephemeral=True)
-
-
-class PagedView(TidyView):
-    """Prev / Next through pages of results; only the person who asked can turn them."""
-
-    def __init__(self, author_id: int, pages: Sequence[discord.Embed]) -> None:
-        super().__init__(timeout=TIMEOUT)
-        self.author_id = author_id
-        self.pages = list(pages)
-        self.page = 0
-        self._sync()
-
-    def _sync(self) -> None:
-        self.prev.disabled = self.page == 0
-        self.next.disabled = self.page >= len(self.pages) - 1
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.author_id:
-            return True
-        await interaction.response.send_message(
-            "Only the person who searched can turn these pages — try `/resource` yourself.",
-            ephemeral=True,
+    def __init__(self, answer_id: int, start: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="More resources",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"studybot:more:{answer_id}:{start}",
+            )
         )
-        return False
+        self.answer_id = answer_id
+        self.start = start
 
-    async def _show(self, interaction: discord.Interaction, page: int) -> None:
-        self.page = max(0, min(page, len(self.pages) - 1))
-        self._sync()
-        await interaction.response.edit_message(embed=self.pages[self.page], view=self)
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Match[str]
+    ) -> MoreButton:
+        return cls(int(match["answer"]), int(match["start"]))
 
-    @discord.ui.button(label="Prev", style=discord.ButtonStyle.secondary)
-    async def prev(
-        self, interaction: discord.Interaction, button: discord.ui.Button[PagedView]
-    ) -> None:
-        await self._show(interaction, self.page - 1)
+    async def run(self, interaction: discord.Interaction) -> None:
+        from bot.discord.cooldowns import cooldown_message
 
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
-    async def next(
-        self, interaction: discord.Interaction, button: discord.ui.Button[PagedView]
-    ) -> None:
-        await self._show(interaction, self.page + 1)
+        bot = studybot(interaction)
+        retry = bot.cooldown.retry_after(interaction.user.id)
+        if retry:
+            await interaction.response.send_message(cooldown_message(retry), ephemeral=True)
+            return
+        stored = await bot.storage.answer(self.answer_id)
+        if stored is None:
+            await interaction.response.send_message(
+                "I no longer have that answer; ask again with `/ask`.", ephemeral=True
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        bigger = await bot.batcher.answer(stored.question, k=self.start + MORE_PAGE)
+        hits = list(bigger.resources[self.start : self.start + MORE_PAGE])
+        embed = render.more_resources_embed(stored.question, hits, self.start)
+        view = discord.ui.View(timeout=None)
+        if len(hits) == MORE_PAGE:
+            view.add_item(MoreButton(self.answer_id, self.start + len(hits)))
+        await interaction.edit_original_response(embed=embed, view=view)
+
+
+def answer_view(stored: StoredAnswer) -> discord.ui.View:
+    """👍 / 👎 under every answer, and "More resources" under a confident one."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(VoteButton(stored.id, 1))
+    view.add_item(VoteButton(stored.id, -1))
+    if stored.confident:
+        view.add_item(MoreButton(stored.id, len(stored.resource_ids)))
+    return view
+
+
+async def search_pages(bot: StudyBot, search: StoredSearch) -> list[discord.Embed]:
+    """The pages of a stored ``/resource`` search, run again on the current index."""
+    f = search.filters
+    hits: list[ResourceHit] = await asyncio.to_thread(
+        bot.engine.search,
+        search.query,
+        MAX_RESULTS,
+        f.get("topic"),
+        f.get("kind"),
+        f.get("level"),
+        f.get("free"),
+    )
+    shown = ", ".join(
+        f"{name}: { ({True: 'yes', False: 'no'}[value] if isinstance(value, bool) else value) }"
+        for name, value in f.items()
+        if value is not None
+    )
+    count = max(1, -(-len(hits) // PER_PAGE))
+    return [
+        render.hits_page_embed(search.query, hits, number, PER_PAGE, shown)
+        for number in range(1, count + 1)
+    ]
+
+
+class PageButton(Reports, discord.ui.DynamicItem[Button], template=PAGE):
+    """Prev / Next: turns to ``page`` (0-based) of a stored search; only its author may."""
+
+    def __init__(self, search_id: int, page: int, way: str, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Prev" if way == "prev" else "Next",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"studybot:page:{search_id}:{page}:{way}",
+                disabled=disabled,
+            )
+        )
+        self.search_id = search_id
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Match[str]
+    ) -> PageButton:
+        return cls(int(match["search"]), int(match["page"]), match["way"])
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        bot = studybot(interaction)
+        search = await bot.storage.search(self.search_id)
+        if search is None or interaction.user.id != search.author_id:
+            await interaction.response.send_message(
+                "Only the person who searched can turn these pages — try `/resource` yourself.",
+                ephemeral=True,
+            )
+            return
+        pages = await search_pages(bot, search)
+        page = max(0, min(self.page, len(pages) - 1))
+        if isinstance(self.view, PagedView):
+            self.view.stop()  # its replacement times out instead
+        view = PagedView(bot, search.id, page, len(pages))
+        await interaction.response.edit_message(embed=pages[page], view=view)
+        view.message = interaction.message
+
+
+class PagedView(discord.ui.View):
+    """Prev / Next under a page of results; greyed out once it times out."""
+
+    def __init__(self, bot: StudyBot, search_id: int, page: int, pages: int) -> None:
+        super().__init__(timeout=bot.settings.view_timeout)
+        self.bot = bot
+        self.message: discord.Message | None = None
+        self.add_item(PageButton(search_id, page - 1, "prev", disabled=page == 0))
+        self.add_item(PageButton(search_id, page + 1, "next", disabled=page >= pages - 1))
+
+    async def on_timeout(self) -> None:
+        """Grey the buttons out through the bot token: the interaction's is dead by now."""
+        if self.message is None:
+            return
+        for item in self.walk_children():
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        channel = self.bot.get_partial_messageable(self.message.channel.id)
+        with contextlib.suppress(discord.HTTPException):
+            await channel.get_partial_message(self.message.id).edit(view=self)

@@ -64,7 +64,7 @@ class Admin(commands.Cog):
                 text = f"The rebuild failed: {error}"
             else:
                 text = render.build_report_text(report)
-        await interaction.followup.send(text, ephemeral=True)
+        await interaction.edit_original_response(content=text)
 
 
 async def setup(bot: StudyBot) -> None:

@@ -7,6 +7,7 @@ wait for the micro-batcher's answer, render, send. Allowed mentions are none bot
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("studybot")
 MAX_QUESTION = 1000
+DIRECT_WITHIN = 2.0  # seconds
 
 
 def queue_notice(ahead: int) -> str:
@@ -51,21 +53,37 @@ class Ask(commands.Cog):
         if retry:
             await interaction.response.send_message(cooldown_message(retry), ephemeral=True)
             return
-        await interaction.response.defer(thinking=True)
         ahead = self.bot.batcher.ahead
+        pending = self.bot.batcher.submit(question[:MAX_QUESTION])
+        if ahead < self.bot.settings.queue_notice_after:
+            # A warm answer takes milliseconds: answer at once, so "nothing on that" can be
+            # private from the start; defer only when it takes longer (Discord allows 3 s).
+            done, _ = await asyncio.wait({pending}, timeout=DIRECT_WITHIN)
+            if pending in done:
+                await self._send_direct(interaction, pending.result(), question)
+                return
+        await interaction.response.defer(thinking=True)
         if ahead >= self.bot.settings.queue_notice_after:
             await interaction.edit_original_response(content=queue_notice(ahead))
-        answer = await self._answer(question)
+        answer = await pending
         embed = render.answer_embed(answer, self.bot.engine.catalog, more=True)
         if not answer.confident:
-            # Nothing to share with the channel: tell only the asker.
+            # Nothing to share with the channel: remove the public placeholder, tell the asker.
             await interaction.delete_original_response()
             await interaction.followup.send(embed=embed, ephemeral=True)
             return
         view = await self.bot.answer_view(answer, question)
-        view.message = await interaction.edit_original_response(
-            content=None, embed=embed, view=view
-        )
+        await interaction.edit_original_response(content=None, embed=embed, view=view)
+
+    async def _send_direct(
+        self, interaction: discord.Interaction, answer: Answer, question: str
+    ) -> None:
+        embed = render.answer_embed(answer, self.bot.engine.catalog, more=True)
+        if not answer.confident:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+            return
+        view = await self.bot.answer_view(answer, question)
+        await interaction.response.send_message(embed=embed, view=view)
 
     async def recommend(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Answer someone else's message, as a public reply to them."""
@@ -83,15 +101,14 @@ class Ask(commands.Cog):
         answer = await self._answer(question)
         embed = render.answer_embed(answer, self.bot.engine.catalog)
         if not answer.confident:
-            await interaction.followup.send(
-                "The catalog has nothing on that message, so I didn't reply to it.",
+            await interaction.edit_original_response(
+                content="The catalog has nothing on that message, so I didn't reply to it.",
                 embed=embed,
-                ephemeral=True,
             )
             return
         view = await self.bot.answer_view(answer, question)
-        view.message = await message.reply(embed=embed, view=view, mention_author=False)
-        await interaction.followup.send("Replied with resources.", ephemeral=True)
+        await message.reply(embed=embed, view=view, mention_author=False)
+        await interaction.edit_original_response(content="Replied with resources.")
 
 
 async def setup(bot: StudyBot) -> None:

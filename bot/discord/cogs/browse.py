@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 import discord
@@ -10,14 +9,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord import render
-from bot.discord.views import PagedView
+from bot.discord.cooldowns import cooldown_message
+from bot.discord.views import PagedView, search_pages
 from catalog.vocabulary import KINDS, LEVELS
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
 
-PER_PAGE = 5
-MAX_RESULTS = 25
 KIND_CHOICES = [app_commands.Choice(name=kind, value=kind) for kind in KINDS]
 LEVEL_CHOICES = [app_commands.Choice(name=level, value=level) for level in LEVELS]
 
@@ -57,36 +55,23 @@ class Browse(commands.Cog):
         level: app_commands.Choice[str] | None = None,
         free: bool | None = None,
     ) -> None:
+        retry = self.bot.cooldown.retry_after(interaction.user.id)
+        if retry:
+            await interaction.response.send_message(cooldown_message(retry), ephemeral=True)
+            return
         await interaction.response.defer(thinking=True)
-        engine = self.bot.engine
-        hits = await asyncio.to_thread(
-            engine.search,
-            query,
-            MAX_RESULTS,
-            topic,
-            kind.value if kind else None,
-            level.value if level else None,
-            free,
-        )
-        filters = ", ".join(
-            f"{name}: {value}"
-            for name, value in (
-                ("topic", topic),
-                ("kind", kind.value if kind else None),
-                ("level", level.value if level else None),
-                ("free", {True: "yes", False: "no"}.get(free) if free is not None else None),
-            )
-            if value
-        )
-        count = max(1, -(-len(hits) // PER_PAGE))
-        pages = [
-            render.hits_page_embed(query, hits, number, PER_PAGE, filters)
-            for number in range(1, count + 1)
-        ]
+        filters = {
+            "topic": topic,
+            "kind": kind.value if kind else None,
+            "level": level.value if level else None,
+            "free": free,
+        }
+        search = await self.bot.storage.save_search(interaction.user.id, query, filters)
+        pages = await search_pages(self.bot, search)
         if len(pages) == 1:
             await interaction.edit_original_response(embed=pages[0])
             return
-        view = PagedView(interaction.user.id, pages)
+        view = PagedView(self.bot, search.id, 0, len(pages))
         view.message = await interaction.edit_original_response(embed=pages[0], view=view)
 
     @app_commands.command(name="path", description="A learning path for a topic, in order")

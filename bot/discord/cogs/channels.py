@@ -107,9 +107,9 @@ class Channels(commands.Cog):
         in_thread = place.kind == "ask" and self.bot.settings.reply_in_thread
         if in_thread and isinstance(message.channel, discord.TextChannel):
             thread = await message.create_thread(name=render.clip(question, 90) or "Question")
-            view.message = await thread.send(embed=embed, view=view)
+            await thread.send(embed=embed, view=view)
             return
-        view.message = await message.reply(embed=embed, view=view, mention_author=False)
+        await message.reply(embed=embed, view=view, mention_author=False)
         if place.kind == "forum-post" and place.thread is not None and answer.confident:
             await _tag_answered(place.thread)
 
