@@ -218,7 +218,8 @@ class PagedView(discord.ui.View):
         """Grey the buttons out through the bot token: the interaction's is dead by now."""
         if self.message is None:
             return
-        for item in self.walk_children():
+        for child in self.walk_children():
+            item = child.item if isinstance(child, discord.ui.DynamicItem) else child
             if isinstance(item, discord.ui.Button):
                 item.disabled = True
         channel = self.bot.get_partial_messageable(self.message.channel.id)

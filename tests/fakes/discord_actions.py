@@ -58,7 +58,7 @@ class FakeUserActions(FakeRest):
             "member": {**self.member_partial(uid), "user": self.users[uid], "permissions": perms},
             "token": secrets.token_urlsafe(32),
             "version": 1,
-            "app_permissions": str(self.member_permissions(self.bot_user_id)),
+            "app_permissions": str(self.bot_channel_permissions(cid)),
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],

@@ -105,6 +105,16 @@ class FakeWorld(Waitable):
                     return True
         return False
 
+    def bot_channel_permissions(self, channel_id: int) -> int:
+        """The bot's permissions in a channel: its roles, minus what overwrites deny there (the
+        interaction's ``app_permissions``,
+        https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object)."""
+        perms = self.member_permissions(self.bot_user_id)
+        for bit in range(53):
+            if perms & (1 << bit) and self.bot_denied(channel_id, 1 << bit):
+                perms &= ~(1 << bit)
+        return perms
+
     def _uid(self, user: UserRef) -> int:
         if user is None:
             return int(self.user["id"])

@@ -1,0 +1,120 @@
+"""Buttons keep working: after a restart, after their view times out, and when they fail.
+
+Also the one error path: a failing question in a micro-batch fails only its asker, and a
+missing permission is named.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot import create_bot
+from bot.config import Settings
+from bot.discord.batching import AnswerBatcher
+from index import Engine
+from tests.botkit import button, embed_text
+from tests.fakes import EPHEMERAL, FakeDiscord, running_bot
+from tests.fakes.discord_payloads import SEND_MESSAGES
+
+
+def new_bot(settings: Settings, engine: Engine):  # type: ignore[no-untyped-def]
+    return create_bot(settings, engine=engine, guild_ready_timeout=0.05)
+
+
+async def test_buttons_on_old_messages_work_after_a_restart(
+    fake: FakeDiscord, settings: Settings, real_engine: Engine
+) -> None:
+    async with running_bot(fake, new_bot(settings, real_engine)):
+        answer = await (await fake.slash("ask", {"question": "what is RLHF"})).wait_response()
+        pages = await (await fake.slash("resource", {"query": "transformer"})).wait_response()
+    # A new process: same Discord, same database, no views in memory.
+    async with running_bot(fake, new_bot(settings, real_engine)):
+        vote = await (await fake.click(answer, button(answer, "👍"))).wait_response()
+        assert vote["flags"] & EPHEMERAL and "Thanks" in vote["content"]
+        more = await (await fake.click(answer, button(answer, "More resources"))).wait_response()
+        assert more["flags"] & EPHEMERAL and "](" in embed_text(more)
+        await (await fake.click(pages, button(pages, "Next"))).wait_response()
+        assert "Page 2/" in embed_text(fake.messages[int(pages["id"])])
+
+
+async def test_old_pages_still_turn_only_for_their_author(
+    fake: FakeDiscord, settings: Settings, real_engine: Engine
+) -> None:
+    async with running_bot(fake, new_bot(settings, real_engine)):
+        pages = await (await fake.slash("resource", {"query": "transformer"})).wait_response()
+    async with running_bot(fake, new_bot(settings, real_engine)):
+        stranger = await (
+            await fake.click(pages, button(pages, "Next"), user=fake.admin)
+        ).wait_response()
+        assert stranger["flags"] & EPHEMERAL and "Only the person" in stranger["content"]
+
+
+async def test_a_timed_out_page_view_is_greyed_out_with_the_bot_token(
+    real_engine: Engine, tmp_path: Path
+) -> None:
+    from tests.botkit import settings_for
+
+    async with FakeDiscord(interaction_token_ttl=0.2) as fake:
+        settings = settings_for(
+            real_engine,
+            DISCORD_GUILD_ID=fake.guild_id,
+            STUDYBOT_FEEDBACK_DB=str(tmp_path / "db.sqlite3"),
+            STUDYBOT_VIEW_TIMEOUT_SECONDS=0.5,
+        )
+        async with running_bot(fake, new_bot(settings, real_engine)):
+            shown = await (await fake.slash("resource", {"query": "transformer"})).wait_response()
+            message = fake.messages[int(shown["id"])]
+
+            def greyed() -> bool:
+                buttons = [c for row in message["components"] for c in row["components"]]
+                return bool(buttons) and all(c.get("disabled") for c in buttons)
+
+            await fake.wait_until(greyed, timeout=5)
+
+
+async def test_a_failing_button_tells_the_user_instead_of_thinking_forever(
+    fake: FakeDiscord, bot, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    shown = await (await fake.slash("ask", {"question": "what is RLHF"})).wait_response()
+
+    def broken(questions, k=5):  # type: ignore[no-untyped-def]
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(bot.engine, "answer_many", broken)
+    more = await (await fake.click(shown, button(shown, "More resources"))).wait_response()
+    assert more["flags"] & EPHEMERAL and more["content"].startswith("Something went wrong")
+
+
+async def test_one_bad_question_in_a_batch_fails_only_its_asker(engine: Engine) -> None:
+    real = engine.answer_many
+
+    def picky(questions, k=5):  # type: ignore[no-untyped-def]
+        if any("boom" in q for q in questions):
+            raise ValueError("cannot answer boom")
+        return real(questions, k)
+
+    engine.answer_many = picky  # type: ignore[method-assign]
+    batcher = AnswerBatcher(lambda: engine)
+    try:
+        futures = [batcher.submit(q) for q in ("what is attention", "boom", "what is BPE")]
+        results = await asyncio.gather(*futures, return_exceptions=True)
+    finally:
+        await batcher.close()
+    assert max(batcher.batches) == 3, "the three arrived together and were tried together"
+    assert isinstance(results[1], ValueError)
+    assert [r.query for r in (results[0], results[2])] == ["what is attention", "what is BPE"]  # type: ignore[union-attr]
+
+
+async def test_a_channel_where_the_bot_cannot_post_names_the_missing_permission(
+    fake: FakeDiscord, settings: Settings, real_engine: Engine
+) -> None:
+    fake.deny_bot(fake.channel_id, SEND_MESSAGES)
+    async with running_bot(fake, new_bot(settings, real_engine)):
+        target = await fake.post_message("can someone explain what ZeRO stage 3 does?")
+        inter = await fake.context_menu("Recommend resources", target, user=fake.admin)
+        shown = await inter.wait_response(timeout=10)
+        assert inter.ephemeral
+        assert "Send Messages" in shown["content"]
