@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,9 +54,12 @@ def test_ask_reads_questions_from_stdin_one_json_object_per_line(studybot) -> No
     ]
     result = studybot("ask", "--json", "-", stdin="\n".join(questions) + "\n")
     assert result.exit_code == 0, result.output
-    answers = json_lines(result.stdout)
-    assert [a["question"] for a in answers] == [q for q in questions if q]
-    assert [a["confident"] for a in answers] == [True, False, True]
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(questions), "one output line per input line, blank ones too"
+    answers = [json.loads(line) for line in lines]
+    assert [a["question"] for a in answers] == questions
+    assert answers[1]["error"] == "empty question"
+    assert [answers[i]["confident"] for i in (0, 2, 3)] == [True, False, True]
 
 
 def test_ask_in_the_terminal_shows_passages_and_links(studybot) -> None:  # type: ignore[no-untyped-def]
@@ -196,3 +200,72 @@ def test_chat_reads_piped_stdin_and_exits_at_the_end(studybot) -> None:  # type:
     assert "Learning path: tokenization" in result.stdout
     assert "cl100k_base: 2 tokens" in result.stdout
     assert "Unknown command /nonsense" in result.stdout
+
+
+def test_user_text_is_never_read_as_markup(studybot) -> None:  # type: ignore[no-untyped-def]
+    result = studybot("search", "what does [/INST] mean")
+    assert result.exit_code == 0, result.output
+    result = studybot("ask", "what does [bold]x[/bold] :smile: [/INST] mean")
+    assert result.exit_code == 0, result.output
+    assert "[bold]x[/bold] :smile: [/INST]" in result.stdout
+
+
+def test_urls_are_never_cut_in_a_pipe(studybot, real_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    urls = {r.url for r in real_engine.catalog.resources}
+    long_ones = {u for u in urls if len(u) > 70}
+    assert long_ones, "the catalog has URLs longer than a line"
+    result = studybot("search", "transformer", "-k", "25")
+    printed = set(re.findall(r"https?://\S+", result.stdout))
+    assert printed and printed <= urls, printed - urls
+    assert "…" not in "".join(printed)
+
+
+def test_a_path_shows_its_links(studybot) -> None:  # type: ignore[no-untyped-def]
+    result = studybot("path", "tokenization")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^\s+https://\S+$", result.stdout, re.MULTILINE)
+
+
+def test_a_cited_title_is_said_once(studybot) -> None:  # type: ignore[no-untyped-def]
+    result = studybot("ask", "what is the transformer architecture")
+    assert "Attention Is All You Need “Attention Is All You Need”" not in result.stdout
+    assert "Attention Is All You Need [1]" in result.stdout
+
+
+def test_chat_path_checks_the_level_and_suggests_topics_by_their_descriptions(studybot) -> None:  # type: ignore[no-untyped-def]
+    result = studybot("chat", stdin="/path tokenization expert\n/path lora\n")
+    assert "unknown level 'expert'; choose one of beginner" in result.stderr
+    assert "unknown topic 'lora'; did you mean peft" in result.stderr
+
+
+def test_escape_sequences_in_a_question_are_not_echoed_raw(studybot) -> None:  # type: ignore[no-untyped-def]
+    result = studybot("ask", "best \x1b[31mpizza\x1b[0m in naples")
+    assert "\x1b[31m" not in result.stdout and "␛[31m" in result.stdout
+
+
+def test_ctrl_c_in_the_chat_drops_the_line_and_keeps_the_session(
+    real_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from bot.config import Locations, Settings
+    from bot.terminal.chat import run_chat
+
+    typed: list[object] = [KeyboardInterrupt(), "/help", EOFError()]
+
+    def keyboard(prompt: str) -> str:
+        item = typed.pop(0)
+        if isinstance(item, BaseException):
+            raise item
+        return str(item)
+
+    monkeypatch.setattr("builtins.input", keyboard)
+    monkeypatch.setattr("sys.stdin", io.StringIO())
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    shown = io.StringIO()
+    loc = Locations.from_settings(Settings(_env_file=None), None, str(real_engine.index_dir))  # type: ignore[call-arg]
+    run_chat(loc, Console(file=shown), Console(file=io.StringIO()), tmp_path / "history")
+    assert "/search QUERY" in shown.getvalue(), "the session went on after Ctrl-C"
+    assert not typed

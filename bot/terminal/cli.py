@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import click
 
 from bot.config import Settings
+from bot.present import topic_or_hint
 from bot.terminal.common import (
     err,
     friendly_errors,
@@ -53,23 +54,29 @@ def ask(
     question: str, as_json: bool, k: int, catalog_dir: str | None, index_dir: str | None
 ) -> None:
     """Answer QUESTION from the catalog; '-' reads one question per line from stdin."""
-    from bot.terminal.render import render_answer
+    from bot.terminal.render import render_answer, show
 
     engine = open_engine(locations(catalog_dir, index_dir))
     questions: Iterator[list[str]] = _stdin_batches() if question == "-" else iter([[question]])
     for batch in questions:
-        for answer in engine.answer_many(batch, k=k):
+        asked = [q for q in batch if q]
+        answers = iter(engine.answer_many(asked, k=k) if asked else [])
+        for line in batch:
+            if not line:  # one output line per input line, even for a blank one
+                if as_json:
+                    print_json({"question": "", "error": "empty question"})
+                continue
+            answer = next(answers)
             if as_json:
                 print_json(answer.to_json())
             else:
-                out.print(render_answer(answer))
+                show(out, render_answer(answer, engine.catalog))
 
 
 def _stdin_batches(size: int = 32) -> Iterator[list[str]]:
     batch: list[str] = []
     for line in sys.stdin:
-        if line.strip():
-            batch.append(line.strip())
+        batch.append(line.strip())
         if len(batch) >= size:
             yield batch
             batch = []
@@ -99,14 +106,14 @@ def search(
     index_dir: str | None,
 ) -> None:
     """Find resources for QUERY, optionally filtered."""
-    from bot.terminal.render import render_hits
+    from bot.terminal.render import render_hits, show
 
     engine = open_engine(locations(catalog_dir, index_dir))
     hits = engine.search(query, k=k, topic=topic, kind=kind, level=level, free=free)
     if as_json:
         print_json({"results": [hit.to_json() for hit in hits]})
     elif hits:
-        out.print(render_hits(hits, title=f"Resources for “{query}”" if query else "Resources"))
+        show(out, render_hits(hits, title=f"Resources for “{query}”" if query else "Resources"))
     else:
         out.print("No resources match. Try fewer filters or `studybot topics`.")
 
@@ -121,11 +128,11 @@ def path(
     topic: str, level: str | None, as_json: bool, catalog_dir: str | None, index_dir: str | None
 ) -> None:
     """A learning path for TOPIC: prerequisites first, beginner before advanced."""
-    from bot.terminal.render import render_path
+    from bot.terminal.render import render_path, show
     from index import learning_path
 
     catalog = locations(catalog_dir, index_dir).catalog()
-    result = learning_path(catalog, topic, level)
+    result = learning_path(catalog, topic_or_hint(catalog, topic), level)
     if as_json:
         print_json(
             {
@@ -145,7 +152,7 @@ def path(
             }
         )
     else:
-        out.print(render_path(result, catalog))
+        show(out, render_path(result, catalog))
 
 
 @main.command()
@@ -200,7 +207,7 @@ def chat(catalog_dir: str | None, index_dir: str | None) -> None:
     """Ask questions in the terminal; /help lists the commands."""
     from bot.terminal.chat import run_chat
 
-    run_chat(locations(catalog_dir, index_dir), out, err)
+    run_chat(locations(catalog_dir, index_dir), out, err, settings().data_folder / "chat_history")
 
 
 @main.command()
@@ -216,7 +223,9 @@ def run(catalog_dir: str | None, index_dir: str | None) -> None:
         err.print("DISCORD_TOKEN is not set: starting the terminal chat.")
         from bot.terminal.chat import run_chat
 
-        run_chat(locations(catalog_dir, index_dir), out, err)
+        run_chat(
+            locations(catalog_dir, index_dir), out, err, settings().data_folder / "chat_history"
+        )
 
 
 def _register() -> None:

@@ -20,8 +20,9 @@ from bot.config import Locations, Settings
 if TYPE_CHECKING:
     from index import Engine
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+# Markup and emoji codes off: user and catalog text ("[/INST]", ":smile:") prints as written.
+out = Console(highlight=False, soft_wrap=False, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -76,6 +77,15 @@ def location_options(command: F) -> F:
         help="Index folder (default: ~/.local/share/studybot/index).",
     )(command)
     return command
+
+
+def check_level(level: str | None) -> str | None:
+    """``level`` when it is one of the catalog's levels; otherwise a ValueError naming them."""
+    from catalog.vocabulary import LEVELS
+
+    if level is None or level in LEVELS:
+        return level
+    raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
 
 
 def open_engine(loc: Locations) -> Engine:

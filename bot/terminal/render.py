@@ -1,19 +1,32 @@
-"""Engine results -> rich renderables for the terminal. Pure: no engine calls here."""
+"""Engine results -> rich renderables for the terminal. Pure: no engine calls here.
+
+User and catalog text is never parsed as markup (the consoles have markup off, and text goes
+in as ``Text``); URLs are printed whole on their own lines (``Url``, see ``show``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
-from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from bot.present import NOTHING_CHANGED, build_changes, build_summary
+from bot.present import (
+    NOTHING_CHANGED,
+    ResourceRow,
+    build_changes,
+    build_summary,
+    nearest_topics,
+    printable,
+    resource_rows,
+    source,
+    with_references,
+)
 from bot.tokens import PALETTE, token_colours, visible
 
 if TYPE_CHECKING:
@@ -21,61 +34,91 @@ if TYPE_CHECKING:
     from index import Answer, BuildReport, LearningPath, ResourceHit, TokenSplit
 
 
+class Url(Text):
+    """A URL on its own line: printed with soft wrap, so it is never cut or broken by rich."""
+
+
+Parts = list[RenderableType]
+
+
+def show(console: Console, parts: RenderableType | Parts) -> None:
+    """Print renderables in order; ``Url`` lines whole, whatever the width (or a pipe)."""
+    for part in parts if isinstance(parts, list) else [parts]:
+        console.print(part, soft_wrap=isinstance(part, Url))
+
+
 def resource_line(resource: Resource) -> Text:
-    line = Text.assemble(
-        (resource.title, f"bold link {resource.url}"),
-        f"  {resource.kind} · {resource.level}",
-        style="",
-    )
-    if not resource.free:
-        line.append(" · paid", style="yellow")
+    return _row_line(ResourceRow.of(resource))
+
+
+def _row_line(row: ResourceRow, number: str = "") -> Text:
+    line = Text(number)
+    line.append(printable(row.title), style=f"bold link {row.url}")
+    line.append(f"  {row.facts}", style="yellow" if row.facts.endswith("paid") else "")
     return line
 
 
-def render_hits(hits: list[ResourceHit], title: str = "Recommended resources") -> RenderableType:
-    table = Table(title=title, title_justify="left", show_lines=False, expand=False)
-    table.add_column("#", justify="right", style="dim")
-    table.add_column("Resource")
-    table.add_column("Why", style="dim")
-    for number, hit in enumerate(hits, 1):
-        cell = Group(resource_line(hit.resource), Text(hit.resource.url, style="blue"))
-        table.add_row(str(number), cell, f"{hit.reason} ({hit.matched_by})")
-    return table
+def _url(url: str, indent: int) -> Url:
+    return Url(" " * indent + url, style="blue")
 
 
-def render_answer(answer: Answer) -> RenderableType:
+def render_hits(hits: Sequence[ResourceHit], title: str = "Recommended resources") -> Parts:
+    """Numbered resources, each with why it matched and its URL on a line of its own."""
+    parts: Parts = [Text(printable(title), style="bold")]
+    width = len(str(len(hits)))
+    for number, row in enumerate(resource_rows(hits), 1):
+        parts.append(_row_line(row, f"{number:>{width}}. "))
+        if row.why:
+            parts.append(Text(" " * (width + 2) + row.why, style="dim"))
+        parts.append(_url(row.url, width + 2))
+    return parts
+
+
+def render_answer(answer: Answer, catalog: Catalog) -> Parts:
     if not answer.confident:
-        hint = ""
-        if answer.nearest_topics:
-            hint = "\nThe nearest topics it covers: " + ", ".join(answer.nearest_topics) + "."
-        text = f"{answer.NOTHING}{hint}\nTry `studybot topics` or `studybot search`."
-        return Panel(text, title=escape(answer.query), border_style="yellow")
-    parts: list[RenderableType] = []
+        lines = [answer.NOTHING]
+        if hint := nearest_topics(answer):
+            lines.append(hint)
+        lines.append("Try `studybot topics` or `studybot search`.")
+        return [
+            Panel(
+                Text("\n".join(lines)), title=Text(printable(answer.query)), border_style="yellow"
+            )
+        ]
+    parts: Parts = []
+    cited: list[ResourceRow] = []
     for passage in answer.passages:
+        text, rows = with_references(passage, catalog, first=len(cited) + 1)
         parts.append(
             Panel(
-                Text(passage.text),
-                title=escape(passage.source),
+                Text(text),
+                title=Text(source(passage)),
                 title_align="left",
                 border_style="cyan",
             )
         )
+        for number, row in enumerate(rows, len(cited) + 1):
+            parts += [_row_line(row, f"[{number}] "), _url(row.url, 4)]
+        cited += rows
     if answer.resources:
-        parts.append(render_hits(list(answer.resources)))
-    return Group(*parts)
+        parts += render_hits(list(answer.resources))
+    return parts
 
 
-def render_path(path: LearningPath, catalog: Catalog) -> RenderableType:
+def render_path(path: LearningPath, catalog: Catalog) -> Parts:
     level = f" from {path.level}" if path.level else ""
-    table = Table(title=f"Learning path: {path.topic}{level}", title_justify="left")
-    table.caption = path.description
-    table.add_column("Step", justify="right", style="dim")
-    table.add_column("Resource")
-    table.add_column("After", style="dim")
+    parts: Parts = [Text(f"Learning path: {path.topic}{level}", style="bold")]
+    parts.append(Text(path.description, style="dim"))
+    width = len(str(len(path.steps)))
     for number, step in enumerate(path.steps, 1):
-        after = ", ".join(_title(catalog, p) for p in step.prerequisites)
-        table.add_row(str(number), resource_line(step.resource), after)
-    return table
+        parts.append(_row_line(ResourceRow.of(step.resource), f"{number:>{width}}. "))
+        if step.prerequisites:
+            after = ", ".join(_title(catalog, p) for p in step.prerequisites)
+            parts.append(Text(" " * (width + 2) + f"after: {after}", style="dim"))
+        parts.append(_url(step.resource.url, width + 2))
+    if not path.steps:
+        parts.append(Text("No resources on this topic at this level yet."))
+    return parts
 
 
 def _title(catalog: Catalog, resource_id: str) -> str:

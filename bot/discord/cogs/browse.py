@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.discord import render
 from bot.discord.cooldowns import cooldown_message
 from bot.discord.views import PagedView, search_pages
+from bot.present import topic_or_hint
 from catalog.vocabulary import KINDS, LEVELS
 
 if TYPE_CHECKING:
@@ -85,7 +86,9 @@ class Browse(commands.Cog):
         level: app_commands.Choice[str] | None = None,
     ) -> None:
         engine = self.bot.engine
-        learning_path = engine.path(topic, level.value if level else None)
+        learning_path = engine.path(
+            topic_or_hint(engine.catalog, topic), level.value if level else None
+        )
         await interaction.response.send_message(
             embed=render.path_embed(learning_path, engine.catalog)
         )
