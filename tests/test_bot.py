@@ -19,7 +19,7 @@ from index import Engine
 from index.store import current_version
 from tests.botkit import button, embed_text, settings_for
 from tests.conftest import REAL_CATALOG
-from tests.fakes import EPHEMERAL, FakeDiscord, running_bot
+from tests.fakes import EPHEMERAL, MANAGE_GUILD, FakeDiscord, running_bot
 
 CALLBACK = r"^/interactions/\d+/[^/]+/callback$"
 
@@ -29,6 +29,8 @@ async def test_connects_and_syncs_every_command_to_the_guild(fake: FakeDiscord, 
     names = {command["name"] for command in put.payload}
     assert {"ask", "resource", "path", "topics", "tokenize", "reindex", "help", "about"} <= names
     assert "Recommend resources" in names
+    [reindex] = [c for c in put.payload if c["name"] == "reindex"]
+    assert int(reindex["default_member_permissions"]) == MANAGE_GUILD
     assert fake.identify_payloads[0]["intents"] & (1 << 15)  # message content
 
 

@@ -38,6 +38,8 @@ async def test_buttons_on_old_messages_work_after_a_restart(
         assert more["flags"] & EPHEMERAL and "](" in embed_text(more)
         await (await fake.click(pages, button(pages, "Next"))).wait_response()
         assert "Page 2/" in embed_text(fake.messages[int(pages["id"])])
+    synced = fake.requests_to("PUT", r"/commands$")
+    assert len(synced) == 1, "unchanged commands are not synced again on restart"
 
 
 async def test_old_pages_still_turn_only_for_their_author(

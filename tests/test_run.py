@@ -66,3 +66,44 @@ def test_run_without_a_reachable_discord_is_one_line(project: Path) -> None:
     [line] = error_lines(result.output)
     assert "could not reach Discord" in line
     assert TOKEN not in result.output and "Traceback" not in result.output
+
+
+def test_studybot_sync_syncs_now_and_the_bot_does_not_sync_again_unchanged(
+    remote: FakeOnItsOwnLoop, project: Path
+) -> None:
+    fake = remote.fake
+    (project / ".env").write_text(
+        f"DISCORD_TOKEN={fake.token}\nDISCORD_GUILD_ID={fake.guild_id}\n", encoding="utf-8"
+    )
+    with fake.patch_discord():
+        result = CliRunner().invoke(main, ["sync"], input="")
+        again = CliRunner().invoke(main, ["sync", "--clear-global"], input="")
+    assert result.exit_code == 0, result.output
+    assert f"to guild {fake.guild_id}" in result.output
+    puts = fake.requests_to("PUT", rf"^/applications/\d+/guilds/{fake.guild_id}/commands$")
+    assert len(puts) == 2, "`studybot sync` syncs even when nothing changed"
+    assert "cleared the global commands" in again.output
+    assert fake.requests_to("PUT", r"^/applications/\d+/commands$")[-1].payload == []
+    assert TOKEN not in result.output
+
+
+def test_the_message_content_intent_off_in_the_portal_is_one_line(
+    project: Path, real_engine, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    remote = FakeOnItsOwnLoop(privileged_intents=False)
+    remote.run(remote.fake.start())
+    fake = remote.fake
+    (project / ".env").write_text(
+        f"DISCORD_TOKEN={fake.token}\nDISCORD_GUILD_ID={fake.guild_id}\n"
+        f"STUDYBOT_ASK_CHANNEL_IDS={fake.other_channel_id}\n"
+        f"STUDYBOT_INDEX_DIR={real_engine.index_dir}\n",
+        encoding="utf-8",
+    )
+    try:
+        with fake.patch_discord():
+            result = CliRunner().invoke(main, ["run"], input="")
+    finally:
+        remote.stop()
+    assert result.exit_code != 0
+    [line] = error_lines(result.output)
+    assert "Message Content intent" in line and "Developer Portal" in line

@@ -58,6 +58,8 @@ class StudyBotMixin:
     storage: Storage
     cooldown: AskCooldown
     reindex_lock: asyncio.Lock
+    sync_only: dict[str, bool] | None = None  # `studybot sync`: sync, load no engine
+    last_sync = ""
     tree: app_commands.CommandTree[Any]
 
     def __init__(
@@ -92,13 +94,18 @@ class StudyBotMixin:
         # Buttons on messages sent before a restart still work: their state is in storage.
         self.add_dynamic_items(VoteButton, MoreButton, PageButton)  # type: ignore[attr-defined]
         self.storage = SqliteStorage(self.settings.database)
-        if not hasattr(self, "engine"):
+        if not hasattr(self, "engine") and self.sync_only is None:
             self.engine = await asyncio.to_thread(self.locations.engine)
-        for notice in self.engine.notices:
-            log.warning("index: %s", notice)
+            for notice in self.engine.notices:
+                log.warning("index: %s", notice)
         for extension in EXTENSIONS:
             await self.load_extension(extension)  # type: ignore[attr-defined]
-        await self._sync_commands()
+        self.last_sync = await self.sync(**(self.sync_only or {}))
+
+    async def sync(self, force: bool = False, clear_global: bool = False) -> str:
+        from bot.discord.syncing import sync_commands
+
+        return await sync_commands(self.tree, self.settings, force=force, clear_global=clear_global)
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: a mention is a question (``cogs/channels.py``), not a command.
@@ -118,16 +125,6 @@ class StudyBotMixin:
         await super().close()  # type: ignore[misc]
         if hasattr(self, "storage"):
             await self.storage.close()
-
-    async def _sync_commands(self) -> None:
-        guild_id = self.settings.discord_guild_id
-        if guild_id:
-            guild = discord.Object(id=guild_id)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-        else:
-            synced = await self.tree.sync()
-        log.info("synced %d application commands", len(synced))
 
     async def rebuild(self) -> BuildReport:
         """Rebuild from the catalog on disk, then swap the engine in.

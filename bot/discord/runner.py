@@ -7,7 +7,9 @@ in the developer portal) end in one short line and a non-zero exit, never a trac
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,19 +34,46 @@ def run_discord(settings: Settings, locations: Locations) -> None:
         pass
 
 
+def run_sync(settings: Settings, locations: Locations, clear_global: bool = False) -> str:
+    """``studybot sync``: log in, sync the application commands, log out."""
+    try:
+        return asyncio.run(sync_once(settings, locations, clear_global))
+    except StartFailed as failure:
+        raise SystemExit(f"error: {failure}") from None
+
+
+async def sync_once(settings: Settings, locations: Locations, clear_global: bool = False) -> str:
+    """Sync now, whatever the stored hash says; no gateway connection, no engine."""
+    from bot.discord.client import create_bot
+
+    if settings.discord_token is None:
+        raise StartFailed("DISCORD_TOKEN is not set (environment or .env)")
+    bot = create_bot(settings, locations=locations)
+    bot.sync_only = {"force": True, "clear_global": clear_global}
+    async with _failures_explained(), bot:
+        await bot.login(settings.discord_token.get_secret_value())
+    return bot.last_sync
+
+
 async def serve(settings: Settings, locations: Locations, engine: Engine | None = None) -> None:
     """Log in and stay connected; raises ``StartFailed`` with a one-line reason."""
-    import aiohttp
-    import discord
-
     from bot.discord.client import create_bot
 
     if settings.discord_token is None:
         raise StartFailed("DISCORD_TOKEN is not set (environment or .env)")
     bot = create_bot(settings, engine=engine, locations=locations)
+    async with _failures_explained(), bot:
+        await bot.start(settings.discord_token.get_secret_value())
+
+
+@contextlib.asynccontextmanager
+async def _failures_explained() -> AsyncIterator[None]:
+    """Connection failures -> ``StartFailed`` with what failed and what to check."""
+    import aiohttp
+    import discord
+
     try:
-        async with bot:
-            await bot.start(settings.discord_token.get_secret_value())
+        yield
     except discord.LoginFailure:
         raise StartFailed(
             "Discord refused the token: check DISCORD_TOKEN (Developer Portal > Bot > Token)"

@@ -228,6 +228,21 @@ def run(catalog_dir: str | None, index_dir: str | None) -> None:
         )
 
 
+@main.command()
+@click.option(
+    "--clear-global",
+    is_flag=True,
+    help="Also remove global commands (after switching to DISCORD_GUILD_ID).",
+)
+@location_options
+@friendly_errors
+def sync(clear_global: bool, catalog_dir: str | None, index_dir: str | None) -> None:
+    """Sync the slash commands with Discord now; the bot syncs by itself only when they change."""
+    from bot.discord.runner import run_sync
+
+    click.echo(run_sync(settings(), locations(catalog_dir, index_dir), clear_global))
+
+
 def _register() -> None:
     """One line per command group from another module: easy to add, easy to merge."""
     from bot.terminal.admin import catalog_group, index_group

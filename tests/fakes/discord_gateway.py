@@ -50,6 +50,7 @@ class FakeGateway(FakeWorld):
     token: str
     heartbeat_interval_ms: int
     port: int
+    privileged_intents: bool
 
     def __init__(self) -> None:
         super().__init__()
@@ -201,6 +202,11 @@ class FakeGateway(FakeWorld):
     async def _identify(self, conn: GatewayConnection, data: JSON) -> None:
         if data.get("token") != self.token:
             await conn.ws.close(code=4004, message=b"Authentication failed.")
+            return
+        privileged = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
+        if not self.privileged_intents and (data.get("intents") or 0) & privileged:
+            # https://discord.com/developers/docs/topics/opcodes-and-status-codes#gateway-gateway-close-event-codes
+            await conn.ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         self.identify_payloads.append(data)
         shard = data.get("shard")

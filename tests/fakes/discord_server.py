@@ -45,6 +45,7 @@ class FakeDiscord(FakeThreads):
         interaction_token_ttl: float = 15 * 60,
         echo_bot_messages: bool = True,
         shard_count: int = 1,
+        privileged_intents: bool = True,
     ) -> None:
         # Config first: the base-class constructors below may read it.
         self.token = token
@@ -53,6 +54,7 @@ class FakeDiscord(FakeThreads):
         self.interaction_token_ttl = interaction_token_ttl
         self.echo_bot_messages = echo_bot_messages
         self.shard_count = shard_count
+        self.privileged_intents = privileged_intents  # the portal's toggles, all on or all off
         self.port = 0
         self._runner: web.AppRunner | None = None
 

@@ -36,6 +36,7 @@ class Admin(commands.Cog):
 
     @app_commands.command(name="reindex", description="Rebuild the index after catalog edits")
     @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
     async def reindex(self, interaction: discord.Interaction) -> None:
         from catalog import CatalogError
         from index import BuildFailed, BuildInProgress
