@@ -359,3 +359,17 @@ def test_help_names_every_way_in_and_about_shows_what_serves() -> None:
     values = " ".join(field.value or "" for field in about.fields)
     assert "120 resources · 8 notes · 20 topics" in values and "300 documents" in values
     assert "all-MiniLM-L6-v2" in values
+
+
+def test_a_long_title_is_cut_before_escaping_so_no_backslash_dangles(
+    tiny_catalog: Catalog,
+) -> None:
+    query = "x" * 254 + "**__"
+    answer = Answer(query, (), (), confident=True)
+    for embed in (
+        render.answer_embed(answer, tiny_catalog),
+        render.hits_page_embed(query, [], 1, 5),
+    ):
+        title = embed.title or ""
+        assert len(title) <= LIMITS.title
+        assert "\\…" not in title and not title.rstrip("”").endswith("\\")

@@ -238,8 +238,8 @@ def hits_page_embed(
     query: str, hits: Sequence[ResourceHit], page: int, per_page: int, filters: str = ""
 ) -> discord.Embed:
     """Page ``page`` (1-based, clamped) of ``/resource`` results: ``hits`` is the full list."""
-    title = f"Resources for “{escape_markdown(query)}”" if query else "Resources"
-    embed = discord.Embed(title=clip(title, LIMITS.title), colour=CONFIDENT)
+    title = f"Resources for “{escaped(query, LIMITS.title - 16)}”" if query else "Resources"
+    embed = discord.Embed(title=title, colour=CONFIDENT)
     header = f"*Filters: {escape_markdown(filters)}*\n\n" if filters else ""
     if not hits:
         what = f"“{escape_markdown(query)}”" if query else "these filters"
