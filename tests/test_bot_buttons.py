@@ -120,3 +120,36 @@ async def test_a_channel_where_the_bot_cannot_post_names_the_missing_permission(
         shown = await inter.wait_response(timeout=10)
         assert inter.ephemeral
         assert "Send Messages" in shown["content"]
+
+
+@pytest.fixture
+async def mentor_bot(fake: FakeDiscord, settings: Settings, real_engine: Engine):  # type: ignore[no-untyped-def]
+    settings.mentor_role_id = fake.role_id
+    async with running_bot(fake, new_bot(settings, real_engine)) as client:
+        yield client
+
+
+async def test_ask_a_mentor_pings_that_role_in_a_thread_and_nobody_else(
+    fake: FakeDiscord, mentor_bot
+) -> None:  # type: ignore[no-untyped-def]
+    question = "what does ZeRO stage 2 shard"
+    shown = await (await fake.slash("ask", {"question": question})).wait_response()
+    assert not shown["flags"] & EPHEMERAL
+    inter = await fake.click(shown, button(shown, "Ask a mentor"))
+    said = await inter.wait_response(timeout=10)
+    assert inter.ephemeral and "asked the mentors" in said["content"]
+    [post] = [m for m in fake.messages.values() if "would like a mentor" in m["content"]]
+    assert post["channel_id"] == shown["id"], "in the thread started from the answer"
+    assert fake.would_ping(post) == {f"role:{fake.role_id}"}
+
+
+async def test_a_private_nothing_answer_can_ask_a_mentor_too(
+    fake: FakeDiscord, mentor_bot
+) -> None:  # type: ignore[no-untyped-def]
+    question = "@everyone <@&%d> best pizza in naples" % fake.admin_role_id
+    shown = await (await fake.slash("ask", {"question": question})).wait_response()
+    assert shown["flags"] & EPHEMERAL
+    said = await (await fake.click(shown, button(shown, "Ask a mentor"))).wait_response(10)
+    assert "asked the mentors" in said["content"]
+    posts = [m for m in fake.messages.values() if "would like a mentor" in m.get("content", "")]
+    assert len(posts) == 1 and fake.would_ping(posts[0]) == {f"role:{fake.role_id}"}

@@ -88,11 +88,11 @@ class StudyBotMixin:
         self.tree.on_error = report_app_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
-        from bot.discord.views import MoreButton, PageButton, VoteButton
+        from bot.discord.views import MentorButton, MoreButton, PageButton, VoteButton
         from bot.storage import SqliteStorage
 
         # Buttons on messages sent before a restart still work: their state is in storage.
-        self.add_dynamic_items(VoteButton, MoreButton, PageButton)  # type: ignore[attr-defined]
+        self.add_dynamic_items(VoteButton, MoreButton, PageButton, MentorButton)  # type: ignore[attr-defined]
         self.storage = SqliteStorage(self.settings.database)
         if not hasattr(self, "engine") and self.sync_only is None:
             self.engine = await asyncio.to_thread(self.locations.engine)
@@ -118,7 +118,8 @@ class StudyBotMixin:
         from bot.discord.views import answer_view
 
         ids = [hit.resource.id for hit in answer.resources]
-        return answer_view(await self.storage.save_answer(question, ids, answer.confident))
+        stored = await self.storage.save_answer(question, ids, answer.confident)
+        return answer_view(stored, mentors=self.settings.mentor_role_id is not None)
 
     async def close(self) -> None:
         await self.batcher.close()

@@ -54,6 +54,7 @@ class Reports:
 
 VOTE = r"studybot:vote:(?P<answer>[0-9]+):(?P<vote>up|down)"
 MORE = r"studybot:more:(?P<answer>[0-9]+):(?P<start>[0-9]+)"
+MENTOR = r"studybot:mentor:(?P<answer>[0-9]+)"
 PAGE = r"studybot:page:(?P<search>[0-9]+):(?P<page>-?[0-9]+):(?P<way>prev|next)"
 
 
@@ -131,14 +132,55 @@ class MoreButton(Reports, discord.ui.DynamicItem[Button], template=MORE):
         await interaction.edit_original_response(embed=embed, view=view)
 
 
-def answer_view(stored: StoredAnswer) -> discord.ui.View:
-    """👍 / 👎 under every answer, and "More resources" under a confident one."""
+def answer_view(stored: StoredAnswer, mentors: bool = False) -> discord.ui.View:
+    """👍 / 👎 under every answer, "More resources" under a confident one, and "Ask a mentor"
+    when a mentor role is configured."""
     view = discord.ui.View(timeout=None)
     view.add_item(VoteButton(stored.id, 1))
     view.add_item(VoteButton(stored.id, -1))
     if stored.confident:
         view.add_item(MoreButton(stored.id, len(stored.resource_ids)))
+    if mentors:
+        view.add_item(MentorButton(stored.id))
     return view
+
+
+class MentorButton(Reports, discord.ui.DynamicItem[Button], template=MENTOR):
+    """Hands the question to people: a post in the thread (started if needed) that pings the
+    mentor role and nothing else."""
+
+    def __init__(self, answer_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Ask a mentor",
+                style=discord.ButtonStyle.success,
+                custom_id=f"studybot:mentor:{answer_id}",
+            )
+        )
+        self.answer_id = answer_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Match[str]
+    ) -> MentorButton:
+        return cls(int(match["answer"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        from bot.discord.mentors import ask_mentors
+
+        bot = studybot(interaction)
+        stored = await bot.storage.answer(self.answer_id)
+        role_id = bot.settings.mentor_role_id
+        if stored is None or role_id is None:
+            await interaction.response.send_message(
+                "Mentors can't be asked from here any more; ask in the channel.", ephemeral=True
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        thread = await ask_mentors(interaction, stored.question, role_id)
+        await interaction.edit_original_response(
+            content=f"I asked the mentors in {thread.mention}; they'll answer there."
+        )
 
 
 async def search_pages(bot: StudyBot, search: StoredSearch) -> list[discord.Embed]:

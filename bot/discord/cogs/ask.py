@@ -67,23 +67,23 @@ class Ask(commands.Cog):
             await interaction.edit_original_response(content=queue_notice(ahead))
         answer = await pending
         embed = render.answer_embed(answer, self.bot.engine.catalog, more=True)
+        view = await self.bot.answer_view(answer, question)
         if not answer.confident:
             # Nothing to share with the channel: remove the public placeholder, tell the asker.
             await interaction.delete_original_response()
-            await interaction.followup.send(embed=embed, ephemeral=True)
+            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
             return
-        view = await self.bot.answer_view(answer, question)
         await interaction.edit_original_response(content=None, embed=embed, view=view)
 
     async def _send_direct(
         self, interaction: discord.Interaction, answer: Answer, question: str
     ) -> None:
         embed = render.answer_embed(answer, self.bot.engine.catalog, more=True)
-        if not answer.confident:
-            await interaction.response.send_message(embed=embed, ephemeral=True)
-            return
         view = await self.bot.answer_view(answer, question)
-        await interaction.response.send_message(embed=embed, view=view)
+        # Nothing to share with the channel: only the asker sees it (buttons still work).
+        await interaction.response.send_message(
+            embed=embed, view=view, ephemeral=not answer.confident
+        )
 
     async def recommend(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Answer someone else's message, as a public reply to them."""
