@@ -22,7 +22,7 @@ from rich.table import Table
 from bot import create_bot
 from bot.context import Locations
 from bot.settings import Settings
-from tests.eval.scoring import load_questions
+from tests.eval.dataset import load_questions
 from tests.fakes import FakeDiscord, FakeInteraction
 
 T = TypeVar("T")
