@@ -45,6 +45,7 @@ def features(
     if not candidates:
         return {"dense": 0.0, "known": query.known_share, "unknown": query.unknown_share,
                 "match": 0.0, "agree": 0.0, "named": float(bool(names)),
+                "start": float(query.start),
                 "weight": math.log1p(query.weight)}  # fmt: skip
     both = sum(
         1
@@ -61,6 +62,7 @@ def features(
         "match": max(query.coverage_of(stems_of(c.document.indexed)) for c in candidates[:TOP]),
         "agree": both / TOP,
         "named": float(bool(names)),
+        "start": float(query.start),
         "weight": math.log1p(query.weight),
     }
 
@@ -94,7 +96,8 @@ def compose_answer(
             notice=notice,
             features=evidence,
         )
-    passages = select_passages(query, candidates, catalog, policy) if coverage == "answered" else []
+    answered = coverage == "answered"
+    passages = select_passages(query, candidates, catalog, policy) if answered else []
     resources = rank_resources(query, candidates, names, passages, catalog, k)
     if coverage == "partial":
         resources = resources[:PARTIAL_RESOURCES]
@@ -115,7 +118,7 @@ def select_passages(
     query: Query, candidates: Sequence[Candidate], catalog: Catalog, policy: AnswerPolicy
 ) -> list[Passage]:
     """Note sections about the question, the one whose heading names it first; else none."""
-    scored: list[tuple[float, Candidate]] = []
+    scored: list[tuple[float, float, Candidate]] = []
     for candidate in candidates:
         document = candidate.document
         if document.is_resource:
@@ -128,18 +131,18 @@ def select_passages(
             or (heading >= 0.5 and candidate.dense >= LEXICAL_FLOOR)
         )
         if about:
-            scored.append((candidate.dense + 0.3 * heading + 0.2 * text, candidate))
+            scored.append((candidate.dense + 0.3 * heading + 0.2 * text, heading, candidate))
     scored.sort(key=lambda pair: -pair[0])
     chosen: list[Passage] = []
-    for score, candidate in scored:
+    for score, heading, candidate in scored:
         document = candidate.document
         note = catalog.note(document.ref)
         if note is None or any(
             p.note_id == note.id and p.heading == document.heading for p in chosen
         ):
             continue
-        if chosen and score < scored[0][0] - policy.passage_margin:
-            break
+        if chosen and (score < scored[0][0] - policy.passage_margin or heading < 0.5):
+            break  # a second quote only when its heading names the asked thing too
         chosen.append(
             Passage(
                 note_id=note.id,

@@ -22,6 +22,7 @@ from index.errors import IndexCorrupt, IndexNotBuilt
 from index.names import NameIndex
 from index.paths import find_topic, learning_path
 from index.policy import AnswerPolicy, policy_for
+from index.query import with_context
 from index.results import Answer, BuildReport, Document, LearningPath, ResourceHit
 from index.retrieval import CANDIDATES, Retriever
 from index.store import current_version, load_version
@@ -145,7 +146,7 @@ class Engine:
         """
         started = time.perf_counter()
         cleaned = [_clean(question) for question in questions]
-        vectors = self._encode(cleaned)
+        vectors = self._encode([with_context(question) for question in cleaned])
         embed_ms = (time.perf_counter() - started) * 1000 / max(1, len(cleaned))
         answers = []
         for question, vector in zip(cleaned, vectors, strict=True):
@@ -162,7 +163,8 @@ class Engine:
 
     def _answer(self, question: str, vector: np.ndarray[Any, Any], k: int, mode: str) -> Answer:
         query = self.retriever.lexical.analyse(question)
-        candidates = self.retriever.retrieve(vector, query.terms, mode=mode) if question else []
+        terms = self.retriever.lexical.analyse(with_context(question)).terms
+        candidates = self.retriever.retrieve(vector, terms, mode=mode) if question else []
         names = self.names.match(question) if question else []
         return compose_answer(query, candidates, names, self.catalog, k, self.policy, self._known)
 

@@ -21,8 +21,17 @@ from index.results import Coverage
 POLICIES = Path(__file__).parent / "policies"
 LEXICAL_ONLY = "lexical-only"
 
-FEATURES: tuple[str, ...] = ("dense", "known", "unknown", "match", "agree", "named", "weight")
-LEXICAL_FEATURES: tuple[str, ...] = ("known", "unknown", "match", "agree", "named", "weight")
+FEATURES: tuple[str, ...] = (
+    "dense",
+    "known",
+    "unknown",
+    "match",
+    "agree",
+    "named",
+    "start",
+    "weight",
+)
+LEXICAL_FEATURES: tuple[str, ...] = FEATURES[1:]
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,14 @@ BEGINNER = re.compile(
     r"basics?|rusty|eli5|from scratch|first steps?|zero to|gentle|roadmap|simple)\b"
 )
 ADVANCED = re.compile(r"\b(advanced|in[- ]depth|deep[- ]dive|research[- ]level|state of the art)\b")
+# "Where do I start?" carries no topic words: it asks for the study paths and first steps.
+START = re.compile(
+    r"\b(where (?:do|should|can) i (?:start|begin)|where to (?:start|begin)|get(?:ting)? started|"
+    r"new here|read first|(?:total|complete|absolute) (?:beginner|newbie|noob)|roadmap|"
+    r"how (?:do|can|should) i get into|study plan|learning path|first steps?|"
+    r"(?:start|begin) (?:learning|with))\b"
+)
+START_CONTEXT = "where to start learning about large language models as a beginner"
 FREE = re.compile(r"\b(free|no cost|without paying|open access)\b")
 
 
@@ -123,6 +131,7 @@ class Query:
     level: str | None
     free: bool
     topical: tuple[str, ...]
+    start: bool = False
 
     @property
     def weight(self) -> float:
@@ -178,6 +187,7 @@ def analyse(
 ) -> Query:
     """Read ``text`` against the catalog's vocabulary (``correct`` maps a stem to the catalog's)."""
     lowered = text.lower()
+    start = bool(START.search(lowered))
     found: dict[str, Word] = {}
     for word in words(text):
         if word in found:
@@ -190,8 +200,10 @@ def analyse(
         spelled = word if term in (None, own) else term
         found[word] = Word(word, term, informativeness(spelled), frequency(term) if term else 0)
     kinds = [KIND_WORDS[w] for w in found if w in KIND_WORDS]
-    level = "beginner" if BEGINNER.search(lowered) else None
-    if level is None and ADVANCED.search(lowered):
+    # Intents read the catalog's spelling too, so "begginer" still asks for beginner material.
+    spelled = lowered + " " + " ".join(w.term for w in found.values() if w.term)
+    level = "beginner" if start or BEGINNER.search(spelled) else None
+    if level is None and ADVANCED.search(spelled):
         level = "advanced"
     topical = tuple(w.term for w in found.values() if w.term and is_topical(w.term))
     return Query(
@@ -201,4 +213,10 @@ def analyse(
         level=level,
         free=bool(FREE.search(lowered)),
         topical=topical,
+        start=start,
     )
+
+
+def with_context(text: str) -> str:
+    """The text to retrieve with: a bare "where do I start" gains what it means here."""
+    return f"{text} ({START_CONTEXT})" if START.search(text.lower()) else text
