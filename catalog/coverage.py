@@ -54,7 +54,7 @@ def warnings(catalog: Catalog, root: Path) -> list[Problem]:
                     f"warning: topic {topic!r} has {total} entries (at least {MIN_ENTRIES} wanted)",
                 )
             )
-    where = {}
+    where: dict[str, tuple[str, int]] = {}
     for path in sorted((root / "resources").glob("*.yaml")):
         where.update({rid: (str(path), line) for rid, line in _lines(path, _ID_LINE).items()})
     for resource in catalog.resources:
@@ -63,10 +63,10 @@ def warnings(catalog: Catalog, root: Path) -> list[Problem]:
         for prerequisite in resource.prerequisites:
             needed = catalog.resource(prerequisite)
             if needed is not None and needed.level == "advanced":
-                path, line = where.get(resource.id, (str(root / "resources"), 1))
+                file, line = where.get(resource.id, (str(root / "resources"), 1))
                 found.append(
                     Problem(
-                        path,
+                        file,
                         line,
                         f"warning: beginner entry {resource.id!r} needs advanced {needed.id!r}",
                     )

@@ -17,9 +17,9 @@ from catalog import Catalog, Resource
 from catalog.models import REFERENCE
 from index.language import foreign_language
 from index.names import NameMatch
-from index.policy import AnswerPolicy, Coverage
+from index.policy import AnswerPolicy
 from index.query import RELATED_KINDS, Query
-from index.results import Answer, Passage, ResourceHit
+from index.results import Answer, Coverage, Passage, ResourceHit
 from index.retrieval import Candidate
 from index.terms import stem, words
 
