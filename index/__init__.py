@@ -28,9 +28,32 @@ _EXPORTS = {
     "Passage": "index.results",
     "PathStep": "index.results",
     "ResourceHit": "index.results",
+    # What the front ends need besides the engine: locations, the store, the token demo.
+    "Progress": "index.build",
+    "default_embedder": "index.embedder",
+    "DEFAULT_MODEL": "index.locations",
+    "data_dir": "index.locations",
+    "default_catalog_dir": "index.locations",
+    "learning_path": "index.paths",
+    "current_version": "index.store",
+    "load_version": "index.store",
+    "read_manifest": "index.store",
+    "DEFAULT_ENCODING": "index.token_split",
+    "MAX_TOKENIZE_CHARS": "index.token_split",
+    "WORDPIECE": "index.token_split",
+    "Token": "index.token_split",
+    "TokenSplit": "index.token_split",
+    "UnknownEncoding": "index.token_split",
+    "available_encodings": "index.token_split",
+    "split_tokens": "index.token_split",
+    "wordpiece_split": "index.token_split",
 }
 
 __all__ = [
+    "DEFAULT_ENCODING",
+    "DEFAULT_MODEL",
+    "MAX_TOKENIZE_CHARS",
+    "WORDPIECE",
     "Answer",
     "BuildFailed",
     "BuildInProgress",
@@ -45,15 +68,29 @@ __all__ = [
     "LearningPath",
     "Passage",
     "PathStep",
+    "Progress",
     "ResourceHit",
     "SentenceTransformerEmbedder",
+    "Token",
+    "TokenSplit",
+    "UnknownEncoding",
     "UnknownTopic",
+    "available_encodings",
     "build_index",
+    "current_version",
+    "data_dir",
+    "default_catalog_dir",
+    "default_embedder",
+    "learning_path",
+    "load_version",
+    "read_manifest",
+    "split_tokens",
+    "wordpiece_split",
 ]
 
 if TYPE_CHECKING:
-    from index.build import build_index
-    from index.embedder import Embedder, SentenceTransformerEmbedder
+    from index.build import Progress, build_index
+    from index.embedder import Embedder, SentenceTransformerEmbedder, default_embedder
     from index.engine import Engine, IndexStatus
     from index.errors import (
         BuildFailed,
@@ -62,7 +99,8 @@ if TYPE_CHECKING:
         IndexNotBuilt,
         IndexProblem,
     )
-    from index.paths import UnknownTopic
+    from index.locations import DEFAULT_MODEL, data_dir, default_catalog_dir
+    from index.paths import UnknownTopic, learning_path
     from index.results import (
         Answer,
         BuildReport,
@@ -71,6 +109,18 @@ if TYPE_CHECKING:
         Passage,
         PathStep,
         ResourceHit,
+    )
+    from index.store import current_version, load_version, read_manifest
+    from index.token_split import (
+        DEFAULT_ENCODING,
+        MAX_TOKENIZE_CHARS,
+        WORDPIECE,
+        Token,
+        TokenSplit,
+        UnknownEncoding,
+        available_encodings,
+        split_tokens,
+        wordpiece_split,
     )
 
 

@@ -37,10 +37,10 @@ COMMANDS = {  # name: (args, goal in seconds)
 }
 BOT_PROCESS = """
 import resource, sys
-from bot.context import Locations
-import bot.client  # discord.py and the cogs, as the running bot has them
+from bot.config import Locations, Settings
+import bot.discord.client  # discord.py and the cogs, as the running bot has them
 from tests.eval.dataset import load_questions
-engine = Locations.from_options(None, None).engine()
+engine = Locations.from_settings(Settings()).engine()
 on_topic, _ = load_questions()
 for item in on_topic[:40]:
     engine.answer(item["q"])

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.terminal.cli import main
 from catalog import load_catalog
 from index import Engine, build_index, onnx_models
 from index.embedder import default_embedder
@@ -155,7 +155,7 @@ def test_without_onnxruntime_index_status_says_so_once(
 
 CHECK_IMPORTS = """
 import sys
-from bot.cli import main
+from bot.terminal.cli import main
 try:
     main(sys.argv[1:], standalone_mode=False)
 finally:

@@ -9,9 +9,9 @@ import re
 import discord
 from PIL import Image
 
-from bot import render
-from bot.render import LIMITS
-from bot.token_image import PALETTE, token_colours, token_png
+from bot.discord import render
+from bot.discord.render import LIMITS
+from bot.discord.token_image import PALETTE, token_colours, token_png
 from catalog import Catalog, Problem, Resource
 from index import Answer, BuildReport, LearningPath, Passage, PathStep, ResourceHit
 from index.token_split import Token, TokenSplit, split_tokens

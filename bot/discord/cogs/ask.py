@@ -1,4 +1,5 @@
-"""Questions: /ask, mentions and ask channels, and the "Recommend resources" context menu.
+"""Questions by command: /ask and the "Recommend resources" context menu (``channels.py``
+has mentions, ask channels, threads and forum posts).
 
 Each entry point only translates between Discord and the engine: check the cooldown, defer,
 wait for the micro-batcher's answer, render, send. Allowed mentions are none bot-wide.
@@ -7,19 +8,18 @@ wait for the micro-batcher's answer, render, send. Allowed mentions are none bot
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
-from bot.cooldowns import cooldown_message
-from bot.views import AnswerView
+from bot.discord import render
+from bot.discord.cogs.channels import strip_mentions
+from bot.discord.cooldowns import cooldown_message
 
 if TYPE_CHECKING:
-    from bot.client import StudyBot
+    from bot.discord.client import StudyBot
     from index import Answer
 
 log = logging.getLogger("studybot")
@@ -38,9 +38,6 @@ class Ask(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
-
-    def view_for(self, answer: Answer) -> AnswerView:
-        return AnswerView(answer, lambda: self.bot.engine, self.bot.feedback)
 
     async def _answer(self, question: str) -> Answer:
         return await self.bot.batcher.answer(question[:MAX_QUESTION])
@@ -65,14 +62,14 @@ class Ask(commands.Cog):
             await interaction.delete_original_response()
             await interaction.followup.send(embed=embed, ephemeral=True)
             return
-        view = self.view_for(answer)
+        view = await self.bot.answer_view(answer, question)
         view.message = await interaction.edit_original_response(
             content=None, embed=embed, view=view
         )
 
     async def recommend(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Answer someone else's message, as a public reply to them."""
-        question = _strip_mentions(message.content)
+        question = strip_mentions(message.content)
         if not question:
             await interaction.response.send_message(
                 "That message has no text I can answer.", ephemeral=True
@@ -92,46 +89,9 @@ class Ask(commands.Cog):
                 ephemeral=True,
             )
             return
-        view = self.view_for(answer)
+        view = await self.bot.answer_view(answer, question)
         view.message = await message.reply(embed=embed, view=view, mention_author=False)
         await interaction.followup.send("Replied with resources.", ephemeral=True)
-
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        me = self.bot.user
-        if message.author.bot or me is None or message.guild is None:
-            return
-        mentioned = me in message.mentions
-        if not mentioned and message.channel.id not in self.bot.settings.ask_channel_ids:
-            return
-        question = _strip_mentions(message.content)
-        if not question:
-            if mentioned:
-                await message.reply(
-                    "Ask me something about LLMs — or try `/help`.", mention_author=False
-                )
-            return
-        retry = self.bot.cooldown.retry_after(message.author.id)
-        if retry:
-            await message.reply(cooldown_message(retry), mention_author=False, delete_after=15)
-            return
-        async with message.channel.typing():
-            answer = await self._answer(question)
-        embed = render.answer_embed(answer, self.bot.engine.catalog)
-        view = self.view_for(answer)
-        if self.bot.settings.reply_in_thread and isinstance(message.channel, discord.TextChannel):
-            thread = await message.create_thread(name=render.clip(question, 90) or "Question")
-            view.message = await thread.send(embed=embed, view=view)
-        else:
-            view.message = await message.reply(embed=embed, view=view, mention_author=False)
-
-
-_MENTION = re.compile(r"<@[!&]?\d+>|@everyone|@here")
-
-
-def _strip_mentions(text: str) -> str:
-    """The question without user, role, @everyone or @here mentions."""
-    return " ".join(_MENTION.sub(" ", text).split())
 
 
 async def setup(bot: StudyBot) -> None:

@@ -13,12 +13,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from bot.present import NOTHING_CHANGED, build_changes, build_summary
+from bot.tokens import PALETTE, token_colours, visible
+
 if TYPE_CHECKING:
     from catalog import Catalog, Resource
-    from index import Answer, BuildReport, LearningPath, ResourceHit
-    from index.token_split import TokenSplit
-
-TOKEN_COLOURS = ("#264653", "#2a9d8f", "#8a6d1d", "#9c4a1a", "#6d2e46", "#3d405b", "#386641")
+    from index import Answer, BuildReport, LearningPath, ResourceHit, TokenSplit
 
 
 def resource_line(resource: Resource) -> Text:
@@ -111,29 +111,21 @@ def render_tokens(split: TokenSplit, other: TokenSplit | None = None) -> Rendera
 
 def _token_block(split: TokenSplit) -> RenderableType:
     coloured = Text()
-    for token in split.tokens:
-        shown = token.text.replace("\n", "↵\n").replace(" ", "·") if token.text else "�"
-        coloured.append(shown, style=f"on {TOKEN_COLOURS[token.id % len(TOKEN_COLOURS)]}")
+    for token, colour in zip(split.tokens, token_colours(split.tokens), strict=True):
+        red, green, blue = PALETTE[colour].rgb
+        coloured.append(visible(token.text), style=f"bold rgb({red},{green},{blue})")
     ids = Text(str([token.id for token in split.tokens]), style="dim")
     title = f"{split.encoding}: {split.count} token{'s' if split.count != 1 else ''}"
     return Panel(Group(coloured, ids), title=title, title_align="left")
 
 
 def render_build(report: BuildReport) -> str:
-    changed = []
-    for label, ids in (
-        ("added", report.added_ids),
-        ("updated", report.updated_ids),
-        ("removed", report.removed_ids),
-    ):
-        if ids:
-            shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
-            changed.append(f"{label}: {shown}")
-    summary = (
-        f"Indexed {report.documents} documents in {report.seconds:.2f} s "
-        f"({report.embedded} embedded, {report.reused} reused, {report.removed} removed)."
-    )
-    return summary + ("\n" + "\n".join(changed) if changed else "\nNothing changed.")
+    """Plain text (no markup): the shared summary, then up to 8 changed ids per kind."""
+    lines = [build_summary(report)]
+    for label, ids in build_changes(report):
+        shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        lines.append(f"{label.lower()}: {shown}")
+    return "\n".join(lines if len(lines) > 1 else [*lines, NOTHING_CHANGED])
 
 
 @contextmanager

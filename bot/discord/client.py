@@ -14,30 +14,38 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.batching import AnswerBatcher
-from bot.context import Locations
-from bot.cooldowns import AskCooldown
-from bot.errors import report_app_command_error
-from bot.settings import Settings
+from bot.config import Locations, Settings
+from bot.discord.batching import AnswerBatcher
+from bot.discord.cooldowns import AskCooldown
+from bot.discord.errors import report_app_command_error
 
 if TYPE_CHECKING:
-    from bot.feedback import FeedbackStore
-    from index import BuildReport, Engine
+    from bot.discord.views import AnswerView
+    from bot.storage import FeedbackStore
+    from index import Answer, BuildReport, Engine
 
 log = logging.getLogger("studybot")
 
 EXTENSIONS = (
-    "bot.cogs.ask",
-    "bot.cogs.browse",
-    "bot.cogs.tokenize",
-    "bot.cogs.admin",
-    "bot.cogs.info",
+    "bot.discord.cogs.ask",
+    "bot.discord.cogs.channels",
+    "bot.discord.cogs.browse",
+    "bot.discord.cogs.tokenize",
+    "bot.discord.cogs.admin",
+    "bot.discord.cogs.info",
 )
 
 
-def _intents() -> discord.Intents:
-    intents = discord.Intents.default()
-    intents.message_content = True
+def intents_for(settings: Settings) -> discord.Intents:
+    """Only the intents studybot uses (https://discord.com/developers/docs/events/gateway#gateway-intents).
+
+    Guilds: channels, threads and forum posts. Guild messages: mentions and ask channels.
+    Message content (privileged) only with ask channels: a mention carries its content anyway.
+    """
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.message_content = bool(settings.ask_channel_ids)
     return intents
 
 
@@ -53,10 +61,16 @@ class StudyBotMixin:
     reindex_lock: asyncio.Lock
     tree: app_commands.CommandTree[Any]
 
-    def __init__(self, settings: Settings, **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine | None = None,
+        locations: Locations | None = None,
+        **options: Any,
+    ) -> None:
         defaults = {
             "command_prefix": commands.when_mentioned,
-            "intents": _intents(),
+            "intents": intents_for(settings),
             "allowed_mentions": discord.AllowedMentions.none(),
             "help_command": None,
         }
@@ -64,28 +78,37 @@ class StudyBotMixin:
             defaults["shard_count"] = settings.shard_count
         super().__init__(**{**defaults, **options})
         self.settings = settings
-        self.locations = Locations.from_options(
-            str(settings.catalog_dir) if settings.catalog_dir else None,
-            str(settings.index_dir) if settings.index_dir else None,
-            settings.model,
-        )
+        self.locations = locations or Locations.from_settings(settings)
+        if engine is not None:
+            self.engine = engine
         self.batcher = AnswerBatcher(lambda: self.engine)
         self.cooldown = AskCooldown(settings.ask_cooldown_rate, settings.ask_cooldown_seconds)
         self.reindex_lock = asyncio.Lock()
         self.tree.on_error = report_app_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
-        from bot.feedback import FeedbackStore
-        from index.locations import data_dir
+        from bot.storage import FeedbackStore
 
-        self.engine = await asyncio.to_thread(self.locations.engine)
+        if not hasattr(self, "engine"):
+            self.engine = await asyncio.to_thread(self.locations.engine)
         for notice in self.engine.notices:
             log.warning("index: %s", notice)
-        db = self.settings.feedback_db or data_dir() / "feedback.sqlite3"
-        self.feedback = FeedbackStore(db)
+        self.feedback = FeedbackStore(self.settings.database)
         for extension in EXTENSIONS:
             await self.load_extension(extension)  # type: ignore[attr-defined]
         await self._sync_commands()
+
+    async def on_message(self, message: discord.Message) -> None:
+        """No prefix commands: a mention is a question (``cogs/channels.py``), not a command.
+
+        discord.py's default would look a command up and log CommandNotFound for every mention.
+        """
+
+    async def answer_view(self, answer: Answer, question: str) -> AnswerView:
+        """The buttons under an answer."""
+        from bot.discord.views import AnswerView
+
+        return AnswerView(answer, lambda: self.engine, self.feedback)
 
     async def close(self) -> None:
         await self.batcher.close()
@@ -124,9 +147,13 @@ class ShardedStudyBot(StudyBotMixin, commands.AutoShardedBot):
     pass
 
 
-def create_bot(settings: Settings | None = None, **options: Any) -> StudyBot | ShardedStudyBot:
-    """A configured bot; with no arguments, everything comes from the environment / `.env`."""
-    settings = settings or Settings()
-    if settings.shard_count:
-        return ShardedStudyBot(settings, **options)
-    return StudyBot(settings, **options)
+def create_bot(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    locations: Locations | None = None,
+    **options: Any,
+) -> StudyBot | ShardedStudyBot:
+    """A configured bot. ``engine``: an engine already built (tests share one; no reload)."""
+    cls = ShardedStudyBot if settings.shard_count else StudyBot
+    return cls(settings, engine, locations, **options)

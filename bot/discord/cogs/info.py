@@ -9,10 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
+from bot.discord import render
 
 if TYPE_CHECKING:
-    from bot.client import StudyBot
+    from bot.discord.client import StudyBot
 
 
 class Info(commands.Cog):

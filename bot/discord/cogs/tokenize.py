@@ -10,9 +10,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
-from bot.token_image import token_png
-from index.token_split import (
+from bot.discord import render
+from bot.discord.token_image import token_png
+from index import (
     DEFAULT_ENCODING,
     MAX_TOKENIZE_CHARS,
     WORDPIECE,
@@ -23,7 +23,7 @@ from index.token_split import (
 )
 
 if TYPE_CHECKING:
-    from bot.client import StudyBot
+    from bot.discord.client import StudyBot
 
 
 def tokenize_all(text: str, encoding: str) -> tuple[TokenSplit, TokenSplit | None, bytes]:

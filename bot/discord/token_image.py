@@ -15,41 +15,21 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from bot.tokens import ASCII_MARKERS, PALETTE, token_colours, unfence, visible
 
 if TYPE_CHECKING:
     from PIL.Image import Image
     from PIL.ImageFont import FreeTypeFont
 
-    from index.token_split import Token, TokenSplit
+    from index import Token, TokenSplit
 
-
-class TokenColour(NamedTuple):
-    ansi: int  # Discord's ANSI foreground code
-    rgb: tuple[int, int, int]  # the colour Discord shows for that code
-
-
-# Discord's six readable ANSI foreground colours (gray 30 and white 37 are left out: too close
-# to ordinary text). The RGB values are what Discord paints for each code.
-PALETTE: tuple[TokenColour, ...] = (
-    TokenColour(31, (0xDC, 0x32, 0x2F)),  # red
-    TokenColour(32, (0x85, 0x99, 0x00)),  # green
-    TokenColour(33, (0xB5, 0x89, 0x00)),  # yellow
-    TokenColour(34, (0x26, 0x8B, 0xD2)),  # blue
-    TokenColour(35, (0xD3, 0x36, 0x82)),  # pink
-    TokenColour(36, (0x2A, 0xA1, 0x98)),  # cyan
-)
-
-FRAGMENT = "\N{REPLACEMENT CHARACTER}"
-_MARKERS = {" ": "·", "\t": "→", "\r": "␍", "\n": "↵"}
-_ASCII_MARKERS = {"·": ".", "→": "\\t", "␍": "\\r", "↵": "\\n", FRAGMENT: "?"}
 
 ANSI_BUDGET = 1800  # of a 2000-character message: the rest is for a short header
 _RESET = "\x1b[0m"
-_FENCE_BREAK = re.compile("`(?=`)")
 
 BACKGROUND = (0x31, 0x33, 0x38)  # Discord's dark theme
 TEXT = (0xF2, 0xF3, 0xF5)
@@ -61,51 +41,6 @@ _PAD_X = 4
 _PAD_Y = 4
 _GAP = 3
 _LINE_GAP = 6
-
-
-def token_colours(tokens: Sequence[Token]) -> list[int]:
-    """Palette index per token: ``id % len(PALETTE)``, so the same id gets the same colour.
-
-    Exception: when that equals the previous token's colour, the next palette colour is
-    taken, so two neighbours are always told apart. A repeated id can therefore differ in
-    colour only where its usual colour collides with its left neighbour.
-    """
-    colours: list[int] = []
-    previous = -1
-    for token in tokens:
-        colour = token.id % len(PALETTE)
-        if colour == previous:
-            colour = (colour + 1) % len(PALETTE)
-        colours.append(colour)
-        previous = colour
-    return colours
-
-
-def visible(text: str) -> str:
-    """Token text with whitespace made visible; a byte fragment (``""``) becomes ``�``.
-
-    Newlines become ``↵`` followed by a real newline, so lines still break where the text
-    does. Other control characters become their Unicode "control picture" (ESC -> ``␛``), so
-    a learner's text can never inject terminal escape codes.
-    """
-    if not text:
-        return FRAGMENT
-    out: list[str] = []
-    for char in text:
-        if char in _MARKERS:
-            out.append(_MARKERS[char] + ("\n" if char == "\n" else ""))
-        elif ord(char) < 0x20:
-            out.append(chr(0x2400 + ord(char)))
-        elif char == "\x7f":
-            out.append("␡")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def unfence(text: str) -> str:
-    """``text`` that cannot close a code block: a zero-width space after each doubled backtick."""
-    return _FENCE_BREAK.sub("`\u200b", text)
 
 
 def tokens_ansi(split: TokenSplit, budget: int = ANSI_BUDGET) -> str:
@@ -196,7 +131,7 @@ def _layout(tokens: Sequence[Token], glyphs: _Glyphs, width: int) -> tuple[list[
 
 def _pieces(text: str, glyphs: _Glyphs) -> Iterator[tuple[str, bool]]:
     """A token's visible label cut at its newlines: (label, whether a line break follows)."""
-    shown = "".join(c if glyphs.has(c) else _ASCII_MARKERS.get(c, c) for c in visible(text))
+    shown = "".join(c if glyphs.has(c) else ASCII_MARKERS.get(c, c) for c in visible(text))
     parts = shown.split("\n")
     for number, part in enumerate(parts):
         last = number == len(parts) - 1

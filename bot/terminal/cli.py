@@ -5,91 +5,42 @@ Exit codes: 0 ok, 1 invalid catalog, 2 bad input or no index, 3 build failed.
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable, Iterator
-from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Iterator
 
 import click
-from rich.console import Console
 
-from bot.context import Locations
+from bot.config import Settings
+from bot.terminal.common import (
+    err,
+    friendly_errors,
+    location_options,
+    locations,
+    open_engine,
+    out,
+    print_json,
+    settings,
+)
 from catalog.vocabulary import KINDS, LEVELS
-
-if TYPE_CHECKING:
-    from index import Engine
-
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def print_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False))
-
-
-def friendly_errors(command: F) -> F:
-    """Bad input ends in one line on stderr and a non-zero exit, never a traceback."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from catalog import CatalogError
-        from index.errors import BuildFailed, IndexProblem
-        from index.paths import UnknownTopic
-        from index.token_split import UnknownEncoding
-
-        try:
-            return command(*args, **kwargs)
-        except CatalogError as error:
-            for problem in error.problems:
-                click.echo(str(problem), err=True)
-            raise SystemExit(1) from None
-        except BuildFailed as error:
-            click.echo(f"error: {error}", err=True)
-            raise SystemExit(3) from None
-        except (IndexProblem, UnknownTopic, UnknownEncoding, ValueError) as error:
-            click.echo(f"error: {error}", err=True)
-            raise SystemExit(2) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def location_options(command: F) -> F:
-    command = click.option(
-        "--catalog",
-        "catalog_dir",
-        envvar="STUDYBOT_CATALOG_DIR",
-        help="Catalog folder (default: the bundled catalog).",
-    )(command)
-    command = click.option(
-        "--index",
-        "index_dir",
-        envvar="STUDYBOT_INDEX_DIR",
-        help="Index folder (default: ~/.local/share/studybot/index).",
-    )(command)
-    return command
-
-
-def open_engine(loc: Locations) -> Engine:
-    from bot.terminal import build_progress
-
-    loc.announce = announce
-    with build_progress(err) as progress:
-        engine = loc.engine(progress)
-    for notice in engine.notices:
-        err.print(f"note: {notice}", markup=False)
-    return engine
-
-
-def announce(message: str) -> None:
-    err.print(message, markup=False, style="dim")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="studybot")
-def main() -> None:
+@click.pass_context
+def main(context: click.Context) -> None:
     """studybot: recommended resources and notes for learning about LLMs."""
+    context.obj = load_settings()
+
+
+def load_settings() -> Settings:
+    """The settings, read once; a malformed value is one line, not a validation dump."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise click.ClickException(f"bad setting: {problems}") from None
 
 
 @main.command()
@@ -102,9 +53,9 @@ def ask(
     question: str, as_json: bool, k: int, catalog_dir: str | None, index_dir: str | None
 ) -> None:
     """Answer QUESTION from the catalog; '-' reads one question per line from stdin."""
-    from bot.terminal import render_answer
+    from bot.terminal.render import render_answer
 
-    engine = open_engine(Locations.from_options(catalog_dir, index_dir))
+    engine = open_engine(locations(catalog_dir, index_dir))
     questions: Iterator[list[str]] = _stdin_batches() if question == "-" else iter([[question]])
     for batch in questions:
         for answer in engine.answer_many(batch, k=k):
@@ -148,9 +99,9 @@ def search(
     index_dir: str | None,
 ) -> None:
     """Find resources for QUERY, optionally filtered."""
-    from bot.terminal import render_hits
+    from bot.terminal.render import render_hits
 
-    engine = open_engine(Locations.from_options(catalog_dir, index_dir))
+    engine = open_engine(locations(catalog_dir, index_dir))
     hits = engine.search(query, k=k, topic=topic, kind=kind, level=level, free=free)
     if as_json:
         print_json({"results": [hit.to_json() for hit in hits]})
@@ -170,10 +121,10 @@ def path(
     topic: str, level: str | None, as_json: bool, catalog_dir: str | None, index_dir: str | None
 ) -> None:
     """A learning path for TOPIC: prerequisites first, beginner before advanced."""
-    from bot.terminal import render_path
-    from index.paths import learning_path
+    from bot.terminal.render import render_path
+    from index import learning_path
 
-    catalog = Locations.from_options(catalog_dir, index_dir).catalog()
+    catalog = locations(catalog_dir, index_dir).catalog()
     result = learning_path(catalog, topic, level)
     if as_json:
         print_json(
@@ -203,9 +154,9 @@ def path(
 @friendly_errors
 def topics(as_json: bool, catalog_dir: str | None, index_dir: str | None) -> None:
     """The catalog's topics and how many resources each has."""
-    from bot.terminal import render_topics
+    from bot.terminal.render import render_topics
 
-    catalog = Locations.from_options(catalog_dir, index_dir).catalog()
+    catalog = locations(catalog_dir, index_dir).catalog()
     if as_json:
         print_json(
             {
@@ -226,8 +177,8 @@ def topics(as_json: bool, catalog_dir: str | None, index_dir: str | None) -> Non
 @friendly_errors
 def tokenize(text: str, encoding: str, as_json: bool) -> None:
     """Show how TEXT splits into tokens (BPE), beside the embedding model's WordPiece."""
-    from bot.terminal import render_tokens
-    from index.token_split import WORDPIECE, split_tokens, wordpiece_split
+    from bot.terminal.render import render_tokens
+    from index import WORDPIECE, split_tokens, wordpiece_split
 
     if text == "-":
         text = sys.stdin.read()
@@ -247,30 +198,33 @@ def tokenize(text: str, encoding: str, as_json: bool) -> None:
 @friendly_errors
 def chat(catalog_dir: str | None, index_dir: str | None) -> None:
     """Ask questions in the terminal; /help lists the commands."""
-    from bot.chat import run_chat
+    from bot.terminal.chat import run_chat
 
-    run_chat(Locations.from_options(catalog_dir, index_dir), out, err)
+    run_chat(locations(catalog_dir, index_dir), out, err)
 
 
 @main.command()
 @location_options
 @friendly_errors
 def run(catalog_dir: str | None, index_dir: str | None) -> None:
-    """Start the Discord bot when DISCORD_TOKEN is set, else the terminal chat."""
-    import os
+    """Start the Discord bot when DISCORD_TOKEN is set (environment or .env), else the chat."""
+    if settings().discord_token is not None:
+        from bot.discord.runner import run_discord
 
-    if os.environ.get("DISCORD_TOKEN"):
-        from bot.runner import run_discord
-
-        run_discord(Locations.from_options(catalog_dir, index_dir))
+        run_discord(settings(), locations(catalog_dir, index_dir))
     else:
         err.print("DISCORD_TOKEN is not set: starting the terminal chat.")
-        from bot.chat import run_chat
+        from bot.terminal.chat import run_chat
 
-        run_chat(Locations.from_options(catalog_dir, index_dir), out, err)
+        run_chat(locations(catalog_dir, index_dir), out, err)
 
 
-from bot.cli_admin import catalog_group, index_group  # noqa: E402
+def _register() -> None:
+    """One line per command group from another module: easy to add, easy to merge."""
+    from bot.terminal.admin import catalog_group, index_group
 
-main.add_command(catalog_group)
-main.add_command(index_group)
+    main.add_command(catalog_group)
+    main.add_command(index_group)
+
+
+_register()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from bot.context import Locations
+from bot.config import Locations
 
 if TYPE_CHECKING:
     from index import Engine
@@ -23,7 +23,7 @@ HELP = """Type a question, or one of:
 
 
 def run_chat(loc: Locations, out: Console, err: Console) -> None:
-    from bot.cli import open_engine
+    from bot.terminal.common import open_engine
 
     engine = open_engine(loc)
     interactive = sys.stdin.isatty()
@@ -49,7 +49,7 @@ def run_chat(loc: Locations, out: Console, err: Console) -> None:
 
 def handle(line: str, engine: Engine, loc: Locations, out: Console) -> Engine:
     """Run one chat line; returns the engine to use next (a new one after /reindex)."""
-    from bot import terminal
+    from bot.terminal import render as terminal
 
     if not line.startswith("/"):
         out.print(terminal.render_answer(engine.answer(line)))
@@ -71,7 +71,7 @@ def handle(line: str, engine: Engine, loc: Locations, out: Console) -> Engine:
     elif command == "topics":
         out.print(terminal.render_topics(engine.catalog))
     elif command == "tokenize":
-        from index.token_split import split_tokens, wordpiece_split
+        from index import split_tokens, wordpiece_split
 
         split = split_tokens(rest)
         if not split.tokens:

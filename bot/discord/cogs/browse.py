@@ -9,12 +9,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import render
-from bot.views import PagedView
+from bot.discord import render
+from bot.discord.views import PagedView
 from catalog.vocabulary import KINDS, LEVELS
 
 if TYPE_CHECKING:
-    from bot.client import StudyBot
+    from bot.discord.client import StudyBot
 
 PER_PAGE = 5
 MAX_RESULTS = 25

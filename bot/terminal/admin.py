@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli import announce, err, friendly_errors, location_options, out, print_json
-from bot.context import Locations
+from bot.terminal.common import (
+    announce,
+    err,
+    friendly_errors,
+    location_options,
+    locations,
+    out,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from bot.config import Locations
 
 
 @click.group("catalog")
@@ -21,7 +32,7 @@ def catalog_check(catalog_dir: str | None, index_dir: str | None) -> None:
     """Validate every file; each problem is printed as path:line: message."""
     from catalog import check_catalog
 
-    loc = Locations.from_options(catalog_dir, index_dir)
+    loc = locations(catalog_dir, index_dir)
     catalog, problems = check_catalog(loc.catalog_dir)
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -42,9 +53,9 @@ def catalog_list(as_json: bool, catalog_dir: str | None, index_dir: str | None) 
     """Every resource and note."""
     from rich.table import Table
 
-    from bot.terminal import resource_line
+    from bot.terminal.render import resource_line
 
-    catalog = Locations.from_options(catalog_dir, index_dir).catalog()
+    catalog = locations(catalog_dir, index_dir).catalog()
     if as_json:
         print_json(
             {
@@ -83,10 +94,10 @@ def index_group() -> None:
 @friendly_errors
 def index_build(full: bool, as_json: bool, catalog_dir: str | None, index_dir: str | None) -> None:
     """Build the index; only changed documents are embedded."""
-    from bot.terminal import build_progress, render_build
-    from index.build import build_index
+    from bot.terminal.render import build_progress, render_build
+    from index import build_index
 
-    loc = Locations.from_options(catalog_dir, index_dir)
+    loc = locations(catalog_dir, index_dir)
     loc.announce = announce
     catalog = loc.catalog()
     with build_progress(err) as progress:
@@ -106,9 +117,9 @@ def index_build(full: bool, as_json: bool, catalog_dir: str | None, index_dir: s
 def index_status(as_json: bool, catalog_dir: str | None, index_dir: str | None) -> None:
     """What the served index was built from, and whether the catalog changed since."""
     from catalog import check_catalog
-    from index.store import current_version, read_manifest
+    from index import current_version, read_manifest
 
-    loc = Locations.from_options(catalog_dir, index_dir)
+    loc = locations(catalog_dir, index_dir)
     version = current_version(loc.index_dir)
     manifest = read_manifest(version)
     catalog, _ = check_catalog(loc.catalog_dir)
@@ -155,9 +166,9 @@ def _encoder(loc: Locations) -> tuple[str, str | None]:
 @friendly_errors
 def index_export(catalog_dir: str | None, index_dir: str | None) -> None:
     """Every indexed document as JSON lines: id, kind, resource or note id, heading, text."""
-    from index.store import current_version, load_version
+    from index import current_version, load_version
 
-    loc = Locations.from_options(catalog_dir, index_dir)
+    loc = locations(catalog_dir, index_dir)
     _, documents, _ = load_version(current_version(loc.index_dir))
     for document in documents:
         click.echo(

@@ -16,8 +16,7 @@ log = logging.getLogger("studybot")
 
 def user_message(error: BaseException) -> str:
     from catalog import CatalogError
-    from index import BuildInProgress, IndexProblem, UnknownTopic
-    from index.token_split import UnknownEncoding
+    from index import BuildInProgress, IndexProblem, UnknownEncoding, UnknownTopic
 
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
@@ -55,3 +54,12 @@ async def report_app_command_error(
         command = interaction.command.qualified_name if interaction.command else "?"
         log.error("command /%s failed", command, exc_info=original)
     await send_error(interaction, user_message(error))
+
+
+async def report_listener_error(message: discord.Message, error: BaseException) -> None:
+    """A question asked by message failed: one log line with the traceback, one reply."""
+    log.error("answering message %s failed", message.id, exc_info=error)
+    try:
+        await message.reply(user_message(error), mention_author=False)
+    except discord.HTTPException:
+        log.warning("could not tell the asker about an error in channel %s", message.channel.id)

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 import discord
 from discord.utils import escape_markdown
 
-from bot.token_image import tokens_ansi as tokens_ansi  # re-exported for the cogs
-from bot.token_image import unfence, visible
+from bot.discord.token_image import tokens_ansi as tokens_ansi  # re-exported for the cogs
+from bot.present import NOTHING_CHANGED, build_changes, build_summary
+from bot.tokens import unfence, visible
 
 if TYPE_CHECKING:
     from catalog import Catalog, Resource
-    from index import Answer, BuildReport, LearningPath, Passage, ResourceHit
-    from index.token_split import TokenSplit
+    from index import Answer, BuildReport, LearningPath, Passage, ResourceHit, TokenSplit
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,17 @@ def clip(text: str, limit: int) -> str:
     elif space >= limit // 2:
         cut = cut[:space]
     return cut.rstrip() + "…"
+
+
+def escaped(text: str, limit: int) -> str:
+    """``text`` with Markdown escaped, at most ``limit`` characters, cut before escaping so a
+    cut never ends on a lone backslash."""
+    room = limit
+    while True:
+        shown = escape_markdown(clip(text, room))
+        if len(shown) <= limit or room <= 1:
+            return shown[:limit] if len(shown) > limit else shown
+        room -= len(shown) - limit
 
 
 def fit_embed(embed: discord.Embed) -> discord.Embed:
@@ -162,14 +173,30 @@ def quote(passage: Passage, catalog: Catalog, budget: int) -> str:
     return f"{quoted}\n{source}"
 
 
-def answer_embed(answer: Answer, catalog: Catalog, *, more: bool = False) -> discord.Embed:
+def answer_embed(
+    answer: Answer,
+    catalog: Catalog,
+    *,
+    more: bool = False,
+    asked: str | None = None,
+    read_with: str | None = None,
+) -> discord.Embed:
     """A confident answer quotes the notes and lists resources; otherwise an honest "nothing".
 
     ``more``: a "More resources" button comes with the embed, so the footer points to it.
+    ``asked``: the question as the learner wrote it, when the engine was given more
+    (``read_with``: the earlier question of the thread it was read with, shown on top).
     """
+    embed = _answer_body(answer, catalog, more=more, asked=asked or answer.query)
+    if read_with:
+        embed.set_author(name=clip(f"Read with the earlier question: “{read_with}”", LIMITS.author))
+    return fit_embed(embed)
+
+
+def _answer_body(answer: Answer, catalog: Catalog, *, more: bool, asked: str) -> discord.Embed:
     if not answer.confident:
-        return _nothing_embed(answer)
-    embed = discord.Embed(title=clip(escape_markdown(answer.query), LIMITS.title), colour=CONFIDENT)
+        return _nothing_embed(answer, asked)
+    embed = discord.Embed(title=escaped(asked, LIMITS.title), colour=CONFIDENT)
     if answer.passages:
         share = _ANSWER_QUOTES // len(answer.passages)
         embed.description = "\n\n".join(quote(p, catalog, share) for p in answer.passages)
@@ -183,8 +210,8 @@ def answer_embed(answer: Answer, catalog: Catalog, *, more: bool = False) -> dis
     return fit_embed(embed)  # the quotes leave room for a field or two; extra ones go
 
 
-def _nothing_embed(answer: Answer) -> discord.Embed:
-    lines = [f"> {escape_markdown(clip(answer.query, 500))}", "", answer.NOTHING]
+def _nothing_embed(answer: Answer, asked: str) -> discord.Embed:
+    lines = [f"> {escape_markdown(clip(asked, 500))}", "", answer.NOTHING]
     if answer.nearest_topics:
         topics = ", ".join(f"`{topic}`" for topic in answer.nearest_topics)
         lines.append(f"Nearest topics: {topics}.")
@@ -282,19 +309,11 @@ def topics_embed(catalog: Catalog) -> discord.Embed:
 
 def build_report_text(report: BuildReport) -> str:
     """The ``/reindex`` reply: the terminal's summary, with changed ids up to the message limit."""
-    lines = [
-        f"Indexed {report.documents} documents in {report.seconds:.2f} s "
-        f"({report.embedded} embedded, {report.reused} reused, {report.removed} removed)."
-    ]
-    for label, ids in zip(
-        ("Added", "Updated", "Removed"),
-        (report.added_ids, report.updated_ids, report.removed_ids),
-        strict=True,
-    ):
-        if ids:
-            lines.append(f"{label}: {join_within([f'`{i}`' for i in ids], 550, 'more', ', ')}")
+    lines = [build_summary(report)]
+    for label, ids in build_changes(report):
+        lines.append(f"{label}: {join_within([f'`{i}`' for i in ids], 550, 'more', ', ')}")
     if len(lines) == 1:
-        lines.append("Nothing changed.")
+        lines.append(NOTHING_CHANGED)
     return clip("\n".join(lines), LIMITS.content)
 
 

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot import render
+from bot.discord import render
 
 if TYPE_CHECKING:
-    from bot.feedback import FeedbackStore
+    from bot.storage import FeedbackStore
     from index import Answer, Engine
 
 TIMEOUT = 15 * 60

@@ -1,0 +1,122 @@
+"""The one configuration object (pydantic-settings: environment, then `.env`), read once.
+
+``Settings`` is made by the entry point (``studybot`` or ``create_bot``) and passed down; no
+other module reads ``os.environ``. ``Locations`` turns it into the folders and the model a
+command opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from index import DEFAULT_MODEL, data_dir, default_catalog_dir
+
+if TYPE_CHECKING:
+    from catalog import Catalog
+    from index import Embedder, Engine, Progress
+
+IdList = Annotated[frozenset[int], NoDecode]
+
+
+class Settings(BaseSettings):
+    """Every knob of studybot; ids are Discord snowflakes, lists are comma-separated."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
+
+    discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
+    discord_guild_id: int | None = Field(default=None, alias="DISCORD_GUILD_ID")
+    shard_count: int | None = Field(default=None, alias="DISCORD_SHARD_COUNT")
+    ask_channel_ids: IdList = Field(default=frozenset(), alias="STUDYBOT_ASK_CHANNEL_IDS")
+    admin_role_ids: IdList = Field(default=frozenset(), alias="STUDYBOT_ADMIN_ROLE_IDS")
+    admin_user_ids: IdList = Field(default=frozenset(), alias="STUDYBOT_ADMIN_USER_IDS")
+    mentor_role_id: int | None = Field(default=None, alias="STUDYBOT_MENTOR_ROLE_ID")
+    reply_in_thread: bool = Field(default=False, alias="STUDYBOT_REPLY_IN_THREAD")
+    ask_cooldown_rate: int = Field(default=4, ge=1, alias="STUDYBOT_ASK_COOLDOWN_RATE")
+    ask_cooldown_seconds: float = Field(default=30.0, ge=0, alias="STUDYBOT_ASK_COOLDOWN_SECONDS")
+    queue_notice_after: int = Field(default=32, ge=1, alias="STUDYBOT_QUEUE_NOTICE_AFTER")
+    data_dir: Path | None = Field(default=None, alias="STUDYBOT_DATA_DIR")
+    catalog_dir: Path | None = Field(default=None, alias="STUDYBOT_CATALOG_DIR")
+    index_dir: Path | None = Field(default=None, alias="STUDYBOT_INDEX_DIR")
+    model: str | None = Field(default=None, alias="STUDYBOT_MODEL")
+    feedback_db: Path | None = Field(default=None, alias="STUDYBOT_FEEDBACK_DB")
+
+    @field_validator("ask_channel_ids", "admin_role_ids", "admin_user_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace(";", ",").split(",")]
+            return frozenset(int(part) for part in parts if part)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @property
+    def data_folder(self) -> Path:
+        """Where indexes, the bot's database and caches live."""
+        return self.data_dir.expanduser() if self.data_dir else data_dir()
+
+    @property
+    def database(self) -> Path:
+        """The bot's SQLite file (votes, stored answers, the gap log)."""
+        return self.feedback_db or self.data_folder / "feedback.sqlite3"
+
+
+@dataclass
+class Locations:
+    """The catalog folder, index folder and model one command works with."""
+
+    catalog_dir: Path
+    index_dir: Path
+    model: str
+    announce: Callable[[str], None] | None = None
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, catalog_dir: str | None = None, index_dir: str | None = None
+    ) -> Locations:
+        """Command-line options first, then the settings, then the defaults."""
+        catalog = catalog_dir or settings.catalog_dir
+        index = index_dir or settings.index_dir
+        return cls(
+            Path(catalog).expanduser() if catalog else default_catalog_dir(),
+            Path(index).expanduser() if index else settings.data_folder / "index",
+            settings.model or DEFAULT_MODEL,
+        )
+
+    def catalog(self) -> Catalog:
+        from catalog import load_catalog
+
+        return load_catalog(self.catalog_dir)
+
+    def embedder(self, building: bool = False) -> Embedder:
+        """The fast ONNX encoder when it can run, else sentence-transformers (with a notice).
+
+        ``building``: also export the ONNX model if missing (seconds, imports torch).
+        Queries never export: they fall back and say so.
+        """
+        from index import default_embedder
+
+        return default_embedder(self.model, export=building, announce=self.announce)
+
+    def engine(self, progress: Progress | None = None) -> Engine:
+        """The served index, built first when missing or damaged."""
+        from index import Engine, IndexProblem, current_version
+
+        try:
+            current_version(self.index_dir)
+            building = False
+        except IndexProblem:  # a build is due anyway: export the fast encoder with it
+            building = True
+        embedder = self.embedder(building)
+        preload = getattr(embedder, "preload", None)
+        if callable(preload):
+            preload()  # loads the model while the catalog and BM25 are read
+        return Engine.open(self.catalog(), embedder, self.index_dir, progress=progress)
