@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from catalog import load_catalog
 
 ROOT = Path(__file__).parent.parent
