@@ -31,7 +31,7 @@ class StoredAnswer:
     id: int
     question: str
     resource_ids: tuple[str, ...]
-    confident: bool
+    answered: bool  # something to show: the catalog covers it, or touches on it
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,10 @@ class StoredSearch:
 
 class Storage(Protocol):
     async def save_answer(
-        self, question: str, resource_ids: Sequence[str], confident: bool
+        self,
+        question: str,
+        resource_ids: Sequence[str],
+        answered: bool,  # something to show: answered or partial
     ) -> StoredAnswer: ...
 
     async def answer(self, answer_id: int) -> StoredAnswer | None: ...
@@ -70,7 +73,7 @@ CREATE TABLE IF NOT EXISTS answers (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     question TEXT NOT NULL,
     resource_ids TEXT NOT NULL,
-    confident INTEGER NOT NULL,
+    answered INTEGER NOT NULL,
     created REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS searches (
@@ -129,23 +132,26 @@ class SqliteStorage:
         return await asyncio.to_thread(run)
 
     async def save_answer(
-        self, question: str, resource_ids: Sequence[str], confident: bool
+        self,
+        question: str,
+        resource_ids: Sequence[str],
+        answered: bool,  # something to show: answered or partial
     ) -> StoredAnswer:
         ids = tuple(resource_ids)
         row_id = await self._insert(
-            "INSERT INTO answers (question, resource_ids, confident, created) VALUES (?, ?, ?, ?)",
-            (question, json.dumps(ids), int(confident), time.time()),
+            "INSERT INTO answers (question, resource_ids, answered, created) VALUES (?, ?, ?, ?)",
+            (question, json.dumps(ids), int(answered), time.time()),
         )
-        return StoredAnswer(row_id, question, ids, confident)
+        return StoredAnswer(row_id, question, ids, answered)
 
     async def answer(self, answer_id: int) -> StoredAnswer | None:
         rows = await self._select(
-            "SELECT question, resource_ids, confident FROM answers WHERE id = ?", (answer_id,)
+            "SELECT question, resource_ids, answered FROM answers WHERE id = ?", (answer_id,)
         )
         if not rows:
             return None
-        question, ids, confident = rows[0]
-        return StoredAnswer(answer_id, question, tuple(json.loads(ids)), bool(confident))
+        question, ids, answered = rows[0]
+        return StoredAnswer(answer_id, question, tuple(json.loads(ids)), bool(answered))
 
     async def save_search(
         self, author_id: int, query: str, filters: dict[str, Any]

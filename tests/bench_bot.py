@@ -19,7 +19,7 @@ from rich.table import Table
 
 from bot import create_bot
 from bot.config import Locations, Settings
-from tests.eval.scoring import load_questions
+from tests.eval.dataset import load_questions
 from tests.fakes import FakeDiscord, FakeInteraction
 from tests.fakes.threaded import FakeOnItsOwnLoop
 

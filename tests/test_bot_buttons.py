@@ -143,10 +143,8 @@ async def test_ask_a_mentor_pings_that_role_in_a_thread_and_nobody_else(
     assert fake.would_ping(post) == {f"role:{fake.role_id}"}
 
 
-async def test_a_private_nothing_answer_can_ask_a_mentor_too(
-    fake: FakeDiscord, mentor_bot
-) -> None:  # type: ignore[no-untyped-def]
-    question = "@everyone <@&%d> best pizza in naples" % fake.admin_role_id
+async def test_a_private_nothing_answer_can_ask_a_mentor_too(fake: FakeDiscord, mentor_bot) -> None:  # type: ignore[no-untyped-def]
+    question = f"@everyone <@&{fake.admin_role_id}> best pizza in naples"
     shown = await (await fake.slash("ask", {"question": question})).wait_response()
     assert shown["flags"] & EPHEMERAL
     said = await (await fake.click(shown, button(shown, "Ask a mentor"))).wait_response(10)

@@ -227,9 +227,15 @@ def test_a_path_shows_its_links(studybot) -> None:  # type: ignore[no-untyped-de
 
 
 def test_a_cited_title_is_said_once(studybot) -> None:  # type: ignore[no-untyped-def]
-    result = studybot("ask", "what is the transformer architecture")
-    assert "Attention Is All You Need “Attention Is All You Need”" not in result.stdout
-    assert "Attention Is All You Need [1]" in result.stdout
+    result = studybot("ask", "what is byte pair encoding")
+    assert "minbpe “minbpe”" not in result.stdout
+    assert re.search(r"minbpe \[(\d)\]", result.stdout), result.stdout
+    number = re.search(r"minbpe \[(\d)\]", result.stdout).group(1)  # type: ignore[union-attr]
+    assert re.search(
+        rf"^\[{number}\] minbpe .*\n\s+https://github.com/karpathy/minbpe$",
+        result.stdout,
+        re.MULTILINE,
+    )
 
 
 def test_chat_path_checks_the_level_and_suggests_topics_by_their_descriptions(studybot) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from index import Engine, build_index, onnx_models
 from index.embedder import default_embedder
 from index.locations import DEFAULT_MODEL
 from tests.conftest import FakeEmbedder
-from tests.eval.scoring import load_questions
+from tests.eval.dataset import load_questions
 
 ROOT = Path(__file__).parent.parent
 LONG = " ".join(["Pipeline parallelism splits the layers of a model across devices."] * 60)

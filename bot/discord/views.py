@@ -133,12 +133,12 @@ class MoreButton(Reports, discord.ui.DynamicItem[Button], template=MORE):
 
 
 def answer_view(stored: StoredAnswer, mentors: bool = False) -> discord.ui.View:
-    """👍 / 👎 under every answer, "More resources" under a confident one, and "Ask a mentor"
-    when a mentor role is configured."""
+    """👍 / 👎 under every answer, "More resources" under one with something to show, and
+    "Ask a mentor" when a mentor role is configured."""
     view = discord.ui.View(timeout=None)
     view.add_item(VoteButton(stored.id, 1))
     view.add_item(VoteButton(stored.id, -1))
-    if stored.confident:
+    if stored.answered:
         view.add_item(MoreButton(stored.id, len(stored.resource_ids)))
     if mentors:
         view.add_item(MentorButton(stored.id))

@@ -75,17 +75,20 @@ def render_hits(hits: Sequence[ResourceHit], title: str = "Recommended resources
 
 
 def render_answer(answer: Answer, catalog: Catalog) -> Parts:
-    if not answer.confident:
-        lines = [answer.NOTHING]
+    notice = f"{answer.notice}\n" if answer.notice else ""
+    title = Text(printable(answer.query))
+    if answer.coverage == "none":
+        lines = [f"{notice}{answer.NOTHING}"]
         if hint := nearest_topics(answer):
             lines.append(hint)
         lines.append("Try `studybot topics` or `studybot search`.")
-        return [
-            Panel(
-                Text("\n".join(lines)), title=Text(printable(answer.query)), border_style="yellow"
-            )
-        ]
-    parts: Parts = []
+        return [Panel(Text("\n".join(lines)), title=title, border_style="yellow")]
+    if answer.coverage == "partial":
+        panel = Panel(Text(f"{notice}{answer.PARTIAL}"), title=title, border_style="yellow")
+        return [panel, *render_hits(list(answer.resources), "Closest resources")]
+    parts: Parts = [Text(notice.strip(), style="yellow")] if notice else []
+    if not answer.passages:
+        parts.append(Text(answer.NO_NOTE))
     cited: list[ResourceRow] = []
     for passage in answer.passages:
         text, rows = with_references(passage, catalog, first=len(cited) + 1)

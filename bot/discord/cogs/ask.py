@@ -68,7 +68,7 @@ class Ask(commands.Cog):
         answer = await pending
         embed = render.answer_embed(answer, self.bot.engine.catalog, more=True)
         view = await self.bot.answer_view(answer, question)
-        if not answer.confident:
+        if answer.is_empty:
             # Nothing to share with the channel: remove the public placeholder, tell the asker.
             await interaction.delete_original_response()
             await interaction.followup.send(embed=embed, view=view, ephemeral=True)
@@ -81,9 +81,7 @@ class Ask(commands.Cog):
         embed = render.answer_embed(answer, self.bot.engine.catalog, more=True)
         view = await self.bot.answer_view(answer, question)
         # Nothing to share with the channel: only the asker sees it (buttons still work).
-        await interaction.response.send_message(
-            embed=embed, view=view, ephemeral=not answer.confident
-        )
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=answer.is_empty)
 
     async def recommend(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Answer someone else's message, as a public reply to them."""
@@ -100,7 +98,7 @@ class Ask(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         answer = await self._answer(question)
         embed = render.answer_embed(answer, self.bot.engine.catalog)
-        if not answer.confident:
+        if answer.is_empty:
             await interaction.edit_original_response(
                 content="The catalog has nothing on that message, so I didn't reply to it.",
                 embed=embed,

@@ -32,6 +32,23 @@ QUESTION_TYPES = frozenset({discord.MessageType.default, discord.MessageType.rep
 _MENTION = re.compile(r"<@[!&]?\d+>|@everyone|@here")
 
 
+# Words of thanks and reactions: a message made only of these is conversation, not a
+# question, even in a thread where a short follow-up is read with the thread's question.
+CHATTER = frozenset(
+    """thanks thank thx ty tysm you u so much a lot lol lmao rofl haha hahaha ok okay k kk cool
+    nice great awesome perfect amazing wow good got it that this helps helped helpful makes
+    sense yes yeah yep no nope sure right true agreed exactly same here me too oh ah i see
+    will try appreciate appreciated cheers gg np welcome""".split()  # noqa: SIM905
+)
+_WORDS = re.compile(r"[a-z']+|[0-9]+")
+
+
+def is_chatter(text: str) -> bool:
+    """Thanks, reactions, emoji: nothing to look up."""
+    words = _WORDS.findall(text.lower().replace("'", ""))
+    return all(word in CHATTER for word in words)
+
+
 def strip_mentions(text: str) -> str:
     """The question without user, role, @everyone or @here mentions."""
     return " ".join(_MENTION.sub(" ", text).split())
@@ -89,6 +106,8 @@ class Channels(commands.Cog):
                     "Ask me something about LLMs — or try `/help`.", mention_author=False
                 )
             return
+        if is_chatter(question) and not mentioned and place.kind != "forum-post":
+            return
         retry = self.bot.cooldown.retry_after(message.author.id)
         if retry:
             await message.reply(cooldown_message(retry), mention_author=False, delete_after=15)
@@ -97,7 +116,7 @@ class Channels(commands.Cog):
         query = f"{earlier} {question}" if earlier else question
         async with message.channel.typing():
             answer = await self.bot.batcher.answer(query[:MAX_QUESTION])
-        speak = answer.confident or mentioned or place.kind == "forum-post"
+        speak = not answer.is_empty or mentioned or place.kind == "forum-post"
         if not speak:
             return  # chatter, or nothing in the catalog: stay out of the conversation
         embed = render.answer_embed(
