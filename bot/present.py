@@ -11,9 +11,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bot.storage import Gap
     from catalog import Catalog, Resource
     from index import Answer, BuildReport, Passage, ResourceHit
 
@@ -129,3 +131,24 @@ def topic_or_hint(catalog: Catalog, topic: str) -> str:
         if known.lower() == wanted:
             return known
     raise UnknownTopic(topic, suggest_topics(catalog, topic))
+
+
+def gap_lines(gaps: Sequence[Gap]) -> list[str]:
+    """One line per gap: how often, how it went, when last, and what voters missed."""
+    lines = []
+    for gap in gaps:
+        how = [
+            f"{count} {label}"
+            for count, label in (
+                (gap.nothing, "nothing"),
+                (gap.partial, "partial"),
+                (gap.down_votes, "voted down"),
+            )
+            if count
+        ]
+        day = datetime.fromtimestamp(gap.last_asked, UTC).date().isoformat()
+        line = f"{gap.asked}x “{printable(gap.question.strip())}” ({', '.join(how)}; last {day})"
+        if gap.missing:
+            line += " missing: " + "; ".join(printable(m) for m in gap.missing[:3])
+        lines.append(line)
+    return lines

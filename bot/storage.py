@@ -35,6 +35,19 @@ class StoredAnswer:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A question the catalog could not answer well: the maintainers' to-do list."""
+
+    question: str
+    asked: int  # how many times
+    last_asked: float  # unix time
+    nothing: int  # answered "nothing"
+    partial: int  # answered "partial"
+    down_votes: int
+    missing: tuple[str, ...]  # what voters said was missing
+
+
+@dataclass(frozen=True)
 class StoredSearch:
     """A ``/resource`` search, re-run when its pages are turned; only its author turns them."""
 
@@ -46,10 +59,7 @@ class StoredSearch:
 
 class Storage(Protocol):
     async def save_answer(
-        self,
-        question: str,
-        resource_ids: Sequence[str],
-        answered: bool,  # something to show: answered or partial
+        self, question: str, resource_ids: Sequence[str], coverage: str
     ) -> StoredAnswer: ...
 
     async def answer(self, answer_id: int) -> StoredAnswer | None: ...
@@ -60,7 +70,13 @@ class Storage(Protocol):
 
     async def search(self, search_id: int) -> StoredSearch | None: ...
 
-    async def vote(self, answer_id: int, user_id: int, vote: int) -> int: ...
+    async def vote(
+        self, answer_id: int, user_id: int, vote: int, missing: str | None = None
+    ) -> int: ...
+
+    async def current_vote(self, answer_id: int, user_id: int) -> int: ...
+
+    async def gaps(self, limit: int = 20) -> list[Gap]: ...
 
     async def totals(self, answer_id: int) -> tuple[int, int]: ...
 
@@ -73,7 +89,7 @@ CREATE TABLE IF NOT EXISTS answers (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     question TEXT NOT NULL,
     resource_ids TEXT NOT NULL,
-    answered INTEGER NOT NULL,
+    coverage TEXT NOT NULL,
     created REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS searches (
@@ -87,6 +103,7 @@ CREATE TABLE IF NOT EXISTS votes (
     answer_id INTEGER NOT NULL REFERENCES answers(id),
     user_hash TEXT NOT NULL,
     vote INTEGER NOT NULL,
+    missing TEXT,
     created REAL NOT NULL,
     PRIMARY KEY (answer_id, user_hash)
 );
@@ -132,26 +149,23 @@ class SqliteStorage:
         return await asyncio.to_thread(run)
 
     async def save_answer(
-        self,
-        question: str,
-        resource_ids: Sequence[str],
-        answered: bool,  # something to show: answered or partial
+        self, question: str, resource_ids: Sequence[str], coverage: str
     ) -> StoredAnswer:
         ids = tuple(resource_ids)
         row_id = await self._insert(
-            "INSERT INTO answers (question, resource_ids, answered, created) VALUES (?, ?, ?, ?)",
-            (question, json.dumps(ids), int(answered), time.time()),
+            "INSERT INTO answers (question, resource_ids, coverage, created) VALUES (?, ?, ?, ?)",
+            (question, json.dumps(ids), coverage, time.time()),
         )
-        return StoredAnswer(row_id, question, ids, answered)
+        return StoredAnswer(row_id, question, ids, coverage != "none")
 
     async def answer(self, answer_id: int) -> StoredAnswer | None:
         rows = await self._select(
-            "SELECT question, resource_ids, answered FROM answers WHERE id = ?", (answer_id,)
+            "SELECT question, resource_ids, coverage FROM answers WHERE id = ?", (answer_id,)
         )
         if not rows:
             return None
-        question, ids, answered = rows[0]
-        return StoredAnswer(answer_id, question, tuple(json.loads(ids)), bool(answered))
+        question, ids, coverage = rows[0]
+        return StoredAnswer(answer_id, question, tuple(json.loads(ids)), coverage != "none")
 
     async def save_search(
         self, author_id: int, query: str, filters: dict[str, Any]
@@ -171,8 +185,13 @@ class SqliteStorage:
         author_id, query, filters = rows[0]
         return StoredSearch(search_id, int(author_id), query, json.loads(filters))
 
-    async def vote(self, answer_id: int, user_id: int, vote: int) -> int:
-        """Record ``vote`` (+1/-1); the same vote again undoes it. Returns the vote now held."""
+    async def vote(
+        self, answer_id: int, user_id: int, vote: int, missing: str | None = None
+    ) -> int:
+        """Record ``vote`` (+1/-1, with what was missing); the same vote again undoes it.
+
+        Returns the vote now held. A 👎 that says what was missing is never an undo.
+        """
         who = self._voter(user_id)
 
         def toggle() -> int:
@@ -181,18 +200,49 @@ class SqliteStorage:
                     "SELECT vote FROM votes WHERE answer_id = ? AND user_hash = ?",
                     (answer_id, who),
                 ).fetchone()
-                if row is not None and row[0] == vote:
+                if row is not None and row[0] == vote and missing is None:
                     self._db.execute(
                         "DELETE FROM votes WHERE answer_id = ? AND user_hash = ?", (answer_id, who)
                     )
                     return 0
                 self._db.execute(
-                    "INSERT OR REPLACE INTO votes VALUES (?, ?, ?, ?)",
-                    (answer_id, who, vote, time.time()),
+                    "INSERT OR REPLACE INTO votes VALUES (?, ?, ?, ?, ?)",
+                    (answer_id, who, vote, missing or None, time.time()),
                 )
                 return vote
 
         return await asyncio.to_thread(toggle)
+
+    async def current_vote(self, answer_id: int, user_id: int) -> int:
+        rows = await self._select(
+            "SELECT vote FROM votes WHERE answer_id = ? AND user_hash = ?",
+            (answer_id, self._voter(user_id)),
+        )
+        return int(rows[0][0]) if rows else 0
+
+    async def gaps(self, limit: int = 20) -> list[Gap]:
+        """Questions answered "nothing" or "partial", or voted down: most asked first."""
+        rows = await self._select(
+            """
+            SELECT lower(trim(a.question)) AS key, MAX(a.question), COUNT(DISTINCT a.id),
+                   MAX(a.created),
+                   COUNT(DISTINCT CASE WHEN a.coverage = 'none' THEN a.id END),
+                   COUNT(DISTINCT CASE WHEN a.coverage = 'partial' THEN a.id END),
+                   COUNT(CASE WHEN v.vote = -1 THEN 1 END),
+                   json_group_array(v.missing) FILTER (WHERE v.missing IS NOT NULL)
+            FROM answers a LEFT JOIN votes v ON v.answer_id = a.id
+            GROUP BY key
+            HAVING COUNT(CASE WHEN a.coverage != 'answered' THEN 1 END) > 0
+                OR COUNT(CASE WHEN v.vote = -1 THEN 1 END) > 0
+            ORDER BY COUNT(DISTINCT a.id) DESC, MAX(a.created) DESC
+            LIMIT ?
+            """,
+            (limit,),
+        )
+        return [
+            Gap(question, asked, last, nothing, partial, down, tuple(json.loads(missing or "[]")))
+            for _, question, asked, last, nothing, partial, down, missing in rows
+        ]
 
     async def totals(self, answer_id: int) -> tuple[int, int]:
         rows = await self._select(

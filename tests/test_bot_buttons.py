@@ -151,3 +151,28 @@ async def test_a_private_nothing_answer_can_ask_a_mentor_too(fake: FakeDiscord, 
     assert "asked the mentors" in said["content"]
     posts = [m for m in fake.messages.values() if "would like a mentor" in m.get("content", "")]
     assert len(posts) == 1 and fake.would_ping(posts[0]) == {f"role:{fake.role_id}"}
+
+
+async def test_thumbs_down_asks_what_was_missing_and_gaps_lists_it(fake: FakeDiscord, bot) -> None:  # type: ignore[no-untyped-def]
+    shown = await (await fake.slash("ask", {"question": "what is RLHF"})).wait_response()
+    opened = await fake.click(shown, button(shown, "👎"))
+    await opened.wait_for(lambda i: i.modal is not None)
+    [field] = [c for row in opened.modal["components"] for c in _inputs(row)]
+    thanks = await (
+        await fake.submit_modal(opened, {field["custom_id"]: "a video on reward models"})
+    ).wait_response()
+    assert thanks["flags"] & EPHEMERAL and "noted" in thanks["content"]
+    await (await fake.slash("ask", {"question": "best pizza in naples"})).wait_response()
+    refused = await (await fake.slash("gaps", user=fake.user)).wait_response()
+    assert "Only maintainers" in refused["content"]
+    report = (await (await fake.slash("gaps", user=fake.admin)).wait_response())["content"]
+    lines = report.splitlines()
+    assert any("best pizza in naples" in line and "nothing" in line for line in lines)
+    assert any("what is RLHF" in line and "a video on reward models" in line for line in lines)
+
+
+def _inputs(component: dict) -> list[dict]:  # type: ignore[type-arg]
+    """Text inputs in a modal row or label (both layouts are valid)."""
+    inner = [component.get("component")] if component.get("component") else []
+    inner += component.get("components") or []
+    return [c for c in inner if c and c.get("type") == 4]

@@ -275,3 +275,32 @@ def test_ctrl_c_in_the_chat_drops_the_line_and_keeps_the_session(
     run_chat(loc, Console(file=shown), Console(file=io.StringIO()), tmp_path / "history")
     assert "/search QUERY" in shown.getvalue(), "the session went on after Ctrl-C"
     assert not typed
+
+
+def test_feedback_report_lists_gaps_most_asked_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from bot.storage import SqliteStorage
+
+    db = tmp_path / "studybot.sqlite3"
+
+    async def seed() -> None:
+        storage = SqliteStorage(db)
+        for _ in range(3):
+            await storage.save_answer("how do I fine-tune on a Mac?", [], "partial")
+        await storage.save_answer("best pizza in naples", [], "none")
+        answered = await storage.save_answer("what is RLHF", ["rlhf"], "answered")
+        await storage.vote(answered.id, 7, -1, missing="no video")
+        await storage.save_answer("what is BPE", ["bpe"], "answered")
+        await storage.close()
+
+    asyncio.run(seed())
+    monkeypatch.setenv("STUDYBOT_FEEDBACK_DB", str(db))
+    result = CliRunner().invoke(main, ["feedback", "report"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("3x “how do I fine-tune on a Mac?” (3 partial")
+    assert any("what is RLHF" in line and "no video" in line for line in lines)
+    assert not any("what is BPE" in line for line in lines)

@@ -118,7 +118,7 @@ class StudyBotMixin:
         from bot.discord.views import answer_view
 
         ids = [hit.resource.id for hit in answer.resources]
-        stored = await self.storage.save_answer(question, ids, not answer.is_empty)
+        stored = await self.storage.save_answer(question, ids, answer.coverage)
         return answer_view(stored, mentors=self.settings.mentor_role_id is not None)
 
     async def close(self) -> None:

@@ -15,10 +15,11 @@ import discord
 from discord.utils import escape_markdown
 
 from bot.discord.token_image import tokens_ansi as tokens_ansi  # re-exported for the cogs
-from bot.present import NOTHING_CHANGED, build_changes, build_summary
+from bot.present import NOTHING_CHANGED, build_changes, build_summary, gap_lines
 from bot.tokens import unfence, visible
 
 if TYPE_CHECKING:
+    from bot.storage import Gap
     from catalog import Catalog, Resource
     from index import Answer, BuildReport, LearningPath, Passage, ResourceHit, TokenSplit
 
@@ -325,6 +326,15 @@ def build_report_text(report: BuildReport) -> str:
     if len(lines) == 1:
         lines.append(NOTHING_CHANGED)
     return clip("\n".join(lines), LIMITS.content)
+
+
+def gaps_text(gaps: Sequence[Gap]) -> str:
+    """``/gaps``: the questions the catalog answers badly, as the terminal report words them."""
+    if not gaps:
+        return "No gaps yet: every question so far was answered, and none voted down."
+    header = "Questions answered \u201cnothing\u201d or \u201cpartial\u201d, or voted down:"
+    lines = [escape_markdown(clip(line, 300)) for line in gap_lines(gaps)]
+    return f"{header}\n" + join_within(lines, LIMITS.content - len(header) - 1, "more")
 
 
 def catalog_problems_text(problems: Sequence[object]) -> str:

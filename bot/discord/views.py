@@ -80,11 +80,41 @@ class VoteButton(Reports, discord.ui.DynamicItem[Button], template=VOTE):
         return cls(int(match["answer"]), 1 if match["vote"] == "up" else -1)
 
     async def run(self, interaction: discord.Interaction) -> None:
-        now = await studybot(interaction).storage.vote(
-            self.answer_id, interaction.user.id, self.vote
-        )
-        text = {1: "Thanks — glad it helped.", -1: "Thanks — noted.", 0: "Vote removed."}[now]
-        await interaction.response.send_message(text, ephemeral=True)
+        storage = studybot(interaction).storage
+        if self.vote < 0 and await storage.current_vote(self.answer_id, interaction.user.id) >= 0:
+            await interaction.response.send_modal(MissingModal(self.answer_id))
+            return
+        now = await storage.vote(self.answer_id, interaction.user.id, self.vote)
+        await interaction.response.send_message(VOTED[now], ephemeral=True)
+
+
+VOTED = {1: "Thanks — glad it helped.", -1: "Thanks — noted.", 0: "Vote removed."}
+
+
+class MissingModal(discord.ui.Modal, title="What was missing?"):
+    """Opened by 👎: an optional line for the maintainers, stored with the vote."""
+
+    missing: discord.ui.TextInput[MissingModal] = discord.ui.TextInput(
+        label="What were you looking for? (optional)",
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=500,
+    )
+
+    def __init__(self, answer_id: int) -> None:
+        super().__init__(timeout=15 * 60)
+        self.answer_id = answer_id
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        said = self.missing.value.strip() or None
+        storage = studybot(interaction).storage
+        now = await storage.vote(self.answer_id, interaction.user.id, -1, missing=said or "")
+        await interaction.response.send_message(VOTED[now], ephemeral=True)
+
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
+        await report_interaction_error(interaction, error, "the feedback form")
 
 
 class MoreButton(Reports, discord.ui.DynamicItem[Button], template=MORE):

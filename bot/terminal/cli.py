@@ -246,9 +246,11 @@ def sync(clear_global: bool, catalog_dir: str | None, index_dir: str | None) -> 
 def _register() -> None:
     """One line per command group from another module: easy to add, easy to merge."""
     from bot.terminal.admin import catalog_group, index_group
+    from bot.terminal.feedback import feedback_group
 
     main.add_command(catalog_group)
     main.add_command(index_group)
+    main.add_command(feedback_group)
 
 
 _register()

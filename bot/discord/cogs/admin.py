@@ -67,6 +67,19 @@ class Admin(commands.Cog):
                 text = render.build_report_text(report)
         await interaction.edit_original_response(content=text)
 
+    @app_commands.command(name="gaps", description="What the catalog is missing, most asked first")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    async def gaps(self, interaction: discord.Interaction) -> None:
+        if not is_admin(self.bot, interaction):
+            await interaction.response.send_message(
+                "Only maintainers (Manage Server or an admin role) can see the gaps.",
+                ephemeral=True,
+            )
+            return
+        gaps = await self.bot.storage.gaps(limit=25)
+        await interaction.response.send_message(render.gaps_text(gaps), ephemeral=True)
+
 
 async def setup(bot: StudyBot) -> None:
     await bot.add_cog(Admin(bot))

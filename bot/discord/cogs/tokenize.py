@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord import render
+from bot.discord.cooldowns import cooldown_message
 from bot.discord.token_image import token_png
 from index import (
     DEFAULT_ENCODING,
@@ -61,6 +62,10 @@ class Tokenize(commands.Cog):
                 f"That's {len(text):,} characters; /tokenize takes up to {MAX_TOKENIZE_CHARS:,}.",
                 ephemeral=True,
             )
+            return
+        retry = self.bot.cooldown.retry_after(interaction.user.id)
+        if retry:
+            await interaction.response.send_message(cooldown_message(retry), ephemeral=True)
             return
         await interaction.response.defer(thinking=True)
         split, other, png = await asyncio.to_thread(tokenize_all, text, encoding)
