@@ -40,10 +40,23 @@ class FakeUserActions(FakeRest):
         user: UserRef,
         channel_id: int | None,
         message: JSON | None = None,
+        *,
+        dm: bool = False,
+        user_install: bool = False,
     ) -> FakeInteraction:
+        """Dispatch an interaction. ``dm``: from the user's DM with the bot (context 1, no guild
+        or member); ``user_install``: through the user's own install of the app, so
+        ``authorizing_integration_owners`` names the user, not the guild
+        (https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object-interaction-context-types)."""
         uid = self._uid(user)
         if uid not in self.member_roles:
             raise LookupError(f"user {uid} is not a member of the fake guild")
+        if dm:
+            channel_id = self.dm_channels.setdefault(uid, snowflake())
+            self.channels.setdefault(
+                channel_id,
+                {"id": str(channel_id), "type": 1, "recipients": [self.users[uid]]},
+            )
         cid = channel_id or self.channel_id
         perms = str(self.member_permissions(uid))
         payload: JSON = {
@@ -66,6 +79,15 @@ class FakeUserActions(FakeRest):
             "context": 0,
             "attachment_size_limit": 25 * 1024 * 1024,
         }
+        owners = {"0": str(self.guild_id)}
+        if user_install or dm:
+            owners = {"1": str(uid)}
+        payload["authorizing_integration_owners"] = owners
+        if dm:
+            for key in ("guild_id", "guild", "member", "guild_locale"):
+                payload.pop(key, None)
+            payload["user"] = self.users[uid]
+            payload["context"] = 1
         if message is not None:
             payload["message"] = copy.deepcopy(message)
         inter = FakeInteraction(payload, self.messages, time.monotonic())
@@ -168,13 +190,16 @@ class FakeUserActions(FakeRest):
         *,
         user: UserRef = None,
         channel_id: int | None = None,
+        dm: bool = False,
+        user_install: bool = False,
     ) -> FakeInteraction:
         """Run a synced slash command ("group sub" for subcommands) as `user` (default alice).
 
         Option values are plain Python values; users/roles/channels may be given as payloads or
         ids and are put into `resolved`; attachments as (filename, bytes).
         """
-        return await self._interact(2, self._command_data(name, options, None), user, channel_id)
+        data = self._command_data(name, options, None)
+        return await self._interact(2, data, user, channel_id, dm=dm, user_install=user_install)
 
     async def autocomplete(
         self,
@@ -216,7 +241,12 @@ class FakeUserActions(FakeRest):
         return await self._interact(3, data, user, int(msg["channel_id"]), message=msg)
 
     async def context_menu(
-        self, name: str, target_message: JSON | int, *, user: UserRef = None
+        self,
+        name: str,
+        target_message: JSON | int,
+        *,
+        user: UserRef = None,
+        user_install: bool = False,
     ) -> FakeInteraction:
         """Run a message context-menu command (type 3) on a stored message."""
         mid = int(target_message["id"]) if isinstance(target_message, dict) else int(target_message)
@@ -231,7 +261,9 @@ class FakeUserActions(FakeRest):
         }
         if cmd.get("guild_id"):
             data["guild_id"] = cmd["guild_id"]
-        return await self._interact(2, data, user, int(msg["channel_id"]))
+        return await self._interact(
+            2, data, user, int(msg["channel_id"]), user_install=user_install
+        )
 
     async def user_context_menu(
         self, name: str, target_user: UserRef, *, user: UserRef = None

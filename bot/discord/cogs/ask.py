@@ -35,7 +35,14 @@ def queue_notice(ahead: int) -> str:
 class Ask(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
-        self.menu = app_commands.ContextMenu(name="Recommend resources", callback=self.recommend)
+        self.menu = app_commands.ContextMenu(
+            name="Recommend resources",
+            callback=self.recommend,
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+            allowed_contexts=app_commands.AppCommandContext(
+                guild=True, dm_channel=True, private_channel=True
+            ),
+        )
         bot.tree.add_command(self.menu)
 
     async def cog_unload(self) -> None:
@@ -44,6 +51,8 @@ class Ask(commands.Cog):
     async def _answer(self, question: str) -> Answer:
         return await self.bot.batcher.answer(question[:MAX_QUESTION])
 
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(name="ask", description="Ask about LLMs: get quoted notes and resources")
     @app_commands.describe(question="Your question, in your own words")
     async def ask(
@@ -95,6 +104,9 @@ class Ask(commands.Cog):
         if retry:
             await interaction.response.send_message(cooldown_message(retry), ephemeral=True)
             return
+        if not interaction.is_guild_integration():
+            await self._answer_in_interaction(interaction, question)
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         answer = await self._answer(question)
         embed = render.answer_embed(answer, self.bot.engine.catalog)
@@ -107,6 +119,19 @@ class Ask(commands.Cog):
         view = await self.bot.answer_view(answer, question)
         await message.reply(embed=embed, view=view, mention_author=False)
         await interaction.edit_original_response(content="Replied with resources.")
+
+    async def _answer_in_interaction(self, interaction: discord.Interaction, question: str) -> None:
+        """Installed by a user, or in a DM: the bot may not be able to post in this channel, so
+        the answer is the interaction's own response (public, or private when it is "nothing")."""
+        await interaction.response.defer(thinking=True)
+        answer = await self._answer(question)
+        embed = render.answer_embed(answer, self.bot.engine.catalog, asked=question)
+        view = await self.bot.answer_view(answer, question)
+        if answer.is_empty:
+            await interaction.delete_original_response()
+            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+            return
+        await interaction.edit_original_response(embed=embed, view=view)
 
 
 async def setup(bot: StudyBot) -> None:

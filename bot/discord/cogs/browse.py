@@ -37,6 +37,8 @@ class Browse(commands.Cog):
         )
         return [app_commands.Choice(name=t, value=t) for t in ranked[:25]]
 
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(name="resource", description="Find resources in the catalog")
     @app_commands.describe(
         query="What you are looking for",
@@ -75,6 +77,8 @@ class Browse(commands.Cog):
         view = PagedView(self.bot, search.id, 0, len(pages))
         view.message = await interaction.edit_original_response(embed=pages[0], view=view)
 
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(name="path", description="A learning path for a topic, in order")
     @app_commands.describe(topic="The topic", level="Start from this level")
     @app_commands.choices(level=LEVEL_CHOICES)
@@ -93,6 +97,8 @@ class Browse(commands.Cog):
             embed=render.path_embed(learning_path, engine.catalog)
         )
 
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(name="topics", description="The topics the catalog covers")
     async def topics(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(

@@ -19,10 +19,14 @@ class Info(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
 
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(name="help", description="What studybot can do")
     async def help(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(embed=render.help_embed(), ephemeral=True)
 
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(name="about", description="Catalog size, index build, model, version")
     async def about(self, interaction: discord.Interaction) -> None:
         engine = self.bot.engine

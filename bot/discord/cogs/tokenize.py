@@ -43,6 +43,8 @@ class Tokenize(commands.Cog):
         names = available_encodings()
         return [app_commands.Choice(name=n, value=n) for n in names if current.lower() in n][:25]
 
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(name="tokenize", description="See how text is split into tokens")
     @app_commands.describe(text="Any text", encoding=f"Tokenizer (default {DEFAULT_ENCODING})")
     @app_commands.autocomplete(encoding=encoding_autocomplete)
