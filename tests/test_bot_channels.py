@@ -131,3 +131,17 @@ async def test_without_ask_channels_no_privileged_intent_and_mentions_still_work
         posted = await fake.post_message(f"{fake.mention(fake.bot_user)} what is RLHF?")
         reply = await fake.wait_for_message(replies_to(posted), timeout=20)
         assert "](" in embed_text(reply)
+
+
+async def test_a_failing_mention_gets_a_short_reply_instead_of_silence(
+    fake: FakeDiscord, bot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    def broken(questions, k=5):  # type: ignore[no-untyped-def]
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(bot.engine, "answer_many", broken)
+    posted = await fake.post_message(f"{fake.mention(fake.bot_user)} what is RLHF?")
+    reply = await fake.wait_for_message(replies_to(posted), timeout=10)
+    assert reply["content"].startswith("Something went wrong")
+    assert "index exploded" not in reply["content"]
+    assert "index exploded" in caplog.text
