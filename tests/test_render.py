@@ -9,9 +9,9 @@ import re
 import discord
 from PIL import Image
 
-from bot.discord import render
+from bot.discord import render, render_tools
 from bot.discord.render import LIMITS
-from bot.discord.token_image import PALETTE, token_colours, token_png
+from bot.discord.token_image import PALETTE, token_colours, token_png, tokens_ansi
 from catalog import Catalog, Problem, Resource
 from index import Answer, BuildReport, LearningPath, Passage, PathStep, ResourceHit
 from index.token_split import Token, TokenSplit, split_tokens
@@ -239,7 +239,7 @@ def coloured(text: str) -> list[tuple[int, str]]:
 
 def test_the_same_token_id_always_gets_the_same_colour() -> None:
     split = TokenSplit("cl100k_base", (Token(1, "a"), Token(2, "b"), Token(1, "a"), Token(3, "c")))
-    pieces = coloured(render.tokens_ansi(split))
+    pieces = coloured(tokens_ansi(split))
     assert pieces[0][0] == pieces[2][0]
     assert pieces[0][0] == PALETTE[1 % len(PALETTE)].ansi
 
@@ -247,7 +247,7 @@ def test_the_same_token_id_always_gets_the_same_colour() -> None:
 def test_neighbouring_tokens_never_share_a_colour() -> None:
     n = len(PALETTE)
     split = TokenSplit("cl100k_base", (Token(1, "x"), Token(1 + n, "y"), Token(1 + 2 * n, "z")))
-    codes = [code for code, _ in coloured(render.tokens_ansi(split))]
+    codes = [code for code, _ in coloured(tokens_ansi(split))]
     assert codes[0] != codes[1] and codes[1] != codes[2]
     real = split_tokens("the the the the, then the end\n\nthe the")
     colours = token_colours(real.tokens)
@@ -255,7 +255,7 @@ def test_neighbouring_tokens_never_share_a_colour() -> None:
 
 
 def test_whitespace_and_byte_fragments_are_visible() -> None:
-    text = render.tokens_ansi(split_tokens("Hello world\n\tdone 🤖"))
+    text = tokens_ansi(split_tokens("Hello world\n\tdone 🤖"))
     assert text.startswith("```ansi\n") and text.endswith("```")
     assert "·world" in text and "↵\n" in text and "→" in text
     assert "\N{REPLACEMENT CHARACTER}" in text
@@ -266,8 +266,8 @@ def test_backticks_in_user_text_cannot_close_the_code_block() -> None:
         "cl100k_base", (Token(1, "```"), Token(2, "``"), Token(3, "`"), Token(4, " ```x"))
     )
     for shown in (
-        render.tokens_ansi(split),
-        render.tokens_ansi(split_tokens("a ```python\nrm -rf /```")),
+        tokens_ansi(split),
+        tokens_ansi(split_tokens("a ```python\nrm -rf /```")),
     ):
         inner = shown.removeprefix("```ansi\n").removesuffix("```")
         assert "```" not in inner
@@ -276,7 +276,7 @@ def test_backticks_in_user_text_cannot_close_the_code_block() -> None:
 
 def test_a_long_split_is_cut_to_fit_a_message_and_says_so() -> None:
     split = split_tokens("token " * 600)
-    text = render.tokens_ansi(split)
+    text = tokens_ansi(split)
     assert len(text) <= 1800
     match = re.search(r"\(first (\d+) of (\d+) tokens shown\)$", text)
     assert match and int(match.group(2)) == split.count > int(match.group(1)) > 50
@@ -287,7 +287,7 @@ def test_tokenize_embed_compares_bpe_with_wordpiece_next_to_the_picture() -> Non
     wordpiece = TokenSplit(
         "wordpiece", tuple(Token(n, t) for n, t in enumerate(["token", "##ization", "is", "fun"]))
     )
-    embed = render.tokenize_embed(split, wordpiece)
+    embed = render_tools.tokenize_embed(split, wordpiece)
     assert embed.title == f"{split.count} tokens (cl100k_base)"
     assert embed.image.url == "attachment://tokens.png"
     values = {field.name: field.value for field in embed.fields}
@@ -296,7 +296,7 @@ def test_tokenize_embed_compares_bpe_with_wordpiece_next_to_the_picture() -> Non
     assert pieces == "```\ntoken | ##ization | is | fun\n```"
     diff = split.count - 4
     assert f"({'+' if diff >= 0 else ''}{diff})" in (values["BPE vs WordPiece"] or "")
-    many = render.tokenize_embed(split_tokens("word " * 799), None)
+    many = render_tools.tokenize_embed(split_tokens("word " * 799), None)
     assert_within_limits(many)
 
 
@@ -319,21 +319,21 @@ def test_build_report_fits_a_message_and_names_what_changed() -> None:
     report = BuildReport(
         1200, 30, 1170, 5, 12.345, added_ids=ids, updated_ids=ids[:3], removed_ids=ids
     )
-    text = render.build_report_text(report)
+    text = render_tools.build_report_text(report)
     assert len(text) <= LIMITS.content
     assert text.startswith(
         "Indexed 1200 documents in 12.35 s (30 embedded, 1170 reused, 5 removed)."
     )
     assert "Updated: `resource-number-0`, `resource-number-1`, `resource-number-2`" in text
     assert "more" in text
-    assert "Nothing changed." in render.build_report_text(BuildReport(10, 0, 10, 0, 0.5))
+    assert "Nothing changed." in render_tools.build_report_text(BuildReport(10, 0, 10, 0, 0.5))
 
 
 def test_catalog_problems_fit_a_message_and_say_the_old_index_serves() -> None:
     problems = [
         Problem("resources/papers.yaml", n, "unknown topic 'x'``` " * 3) for n in range(1, 400)
     ]
-    text = render.catalog_problems_text(problems)
+    text = render_tools.catalog_problems_text(problems)
     assert len(text) <= LIMITS.content
     assert "resources/papers.yaml:1: unknown topic" in text
     assert re.search(r"… and \d+ more", text)
@@ -342,7 +342,7 @@ def test_catalog_problems_fit_a_message_and_say_the_old_index_serves() -> None:
 
 
 def test_help_names_every_way_in_and_about_shows_what_serves() -> None:
-    description = render.help_embed().description or ""
+    description = render_tools.help_embed().description or ""
     for command in (
         "/ask",
         "/resource",
@@ -355,7 +355,9 @@ def test_help_names_every_way_in_and_about_shows_what_serves() -> None:
     ):
         assert f"`{command}`" in description
     assert "Mention me" in description and "Recommend resources" in description
-    about = render.about_embed(120, 8, 20, "2026-01-01T00:00:00Z", "all-MiniLM-L6-v2", "0.1.0", 300)
+    about = render_tools.about_embed(
+        120, 8, 20, "2026-01-01T00:00:00Z", "all-MiniLM-L6-v2", "0.1.0", 300
+    )
     values = " ".join(field.value or "" for field in about.fields)
     assert "120 resources · 8 notes · 20 topics" in values and "300 documents" in values
     assert "all-MiniLM-L6-v2" in values

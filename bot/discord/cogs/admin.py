@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord import render
+from bot.discord import render_tools
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
@@ -60,11 +60,11 @@ class Admin(commands.Cog):
             try:
                 report = await self.bot.rebuild()
             except CatalogError as error:
-                text = render.catalog_problems_text(error.problems)
+                text = render_tools.catalog_problems_text(error.problems)
             except (BuildFailed, BuildInProgress) as error:
                 text = f"The rebuild failed: {error}"
             else:
-                text = render.build_report_text(report)
+                text = render_tools.build_report_text(report)
         await interaction.edit_original_response(content=text)
 
     @app_commands.command(name="gaps", description="What the catalog is missing, most asked first")
@@ -78,7 +78,7 @@ class Admin(commands.Cog):
             )
             return
         gaps = await self.bot.storage.gaps(limit=25)
-        await interaction.response.send_message(render.gaps_text(gaps), ephemeral=True)
+        await interaction.response.send_message(render_tools.gaps_text(gaps), ephemeral=True)
 
 
 async def setup(bot: StudyBot) -> None:

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord import render
+from bot.discord import render_tools
 
 if TYPE_CHECKING:
     from bot.discord.client import StudyBot
@@ -23,7 +23,7 @@ class Info(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
     @app_commands.command(name="help", description="What studybot can do")
     async def help(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(embed=render.help_embed(), ephemeral=True)
+        await interaction.response.send_message(embed=render_tools.help_embed(), ephemeral=True)
 
     @app_commands.allowed_installs(guilds=True, users=True)
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
@@ -31,7 +31,7 @@ class Info(commands.Cog):
     async def about(self, interaction: discord.Interaction) -> None:
         engine = self.bot.engine
         manifest = engine.manifest
-        embed = render.about_embed(
+        embed = render_tools.about_embed(
             resources=len(engine.catalog.resources),
             notes=len(engine.catalog.notes),
             topics=len(engine.catalog.topics),

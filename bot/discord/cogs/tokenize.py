@@ -10,9 +10,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord import render
+from bot.discord import render_tools
 from bot.discord.cooldowns import cooldown_message
-from bot.discord.token_image import token_png
+from bot.discord.token_image import token_png, tokens_ansi
 from index import (
     DEFAULT_ENCODING,
     MAX_TOKENIZE_CHARS,
@@ -72,8 +72,8 @@ class Tokenize(commands.Cog):
         await interaction.response.defer(thinking=True)
         split, other, png = await asyncio.to_thread(tokenize_all, text, encoding)
         await interaction.edit_original_response(
-            content=render.tokens_ansi(split),
-            embed=render.tokenize_embed(split, other),
+            content=tokens_ansi(split),
+            embed=render_tools.tokenize_embed(split, other),
             attachments=[discord.File(io.BytesIO(png), filename="tokens.png")],
         )
 
