@@ -367,7 +367,7 @@ async def test_an_error_after_a_public_thinking_stays_private(
     fake: FakeDiscord, bot, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     def slow_and_broken(questions, k=5):  # type: ignore[no-untyped-def]
-        time.sleep(2.2)  # longer than the bot waits before deferring publicly
+        time.sleep(0.6)  # longer than the bot waits before deferring publicly
         raise RuntimeError("index exploded")
 
     monkeypatch.setattr(bot.engine, "answer_many", slow_and_broken)

@@ -145,3 +145,27 @@ async def test_a_failing_mention_gets_a_short_reply_instead_of_silence(
     assert reply["content"].startswith("Something went wrong")
     assert "index exploded" not in reply["content"]
     assert "index exploded" in caplog.text
+
+
+async def test_a_forum_post_whose_message_comes_before_its_thread_is_answered(
+    fake: FakeDiscord, bot
+) -> None:  # type: ignore[no-untyped-def]
+    thread, starter = await fake.open_forum_post(
+        "What is RLHF?", "and why does it need a reward model", message_first=True
+    )
+    reply = await fake.wait_for_message(replies_to(starter), timeout=20)
+    assert reply["channel_id"] == thread["id"] and "](" in embed_text(reply)
+
+
+async def test_a_follow_up_in_a_thread_on_the_bots_answer_is_read_with_that_question(
+    fake: FakeDiscord, bot
+) -> None:  # type: ignore[no-untyped-def]
+    answer = await (
+        await fake.slash("ask", {"question": "what does ZeRO stage 2 shard?"})
+    ).wait_response()
+    thread = await fake.start_thread(answer, "ZeRO")
+    follow_up = await fake.post_message(
+        f"{fake.mention(fake.bot_user)} and stage 3?", channel_id=int(thread["id"])
+    )
+    reply = await fake.wait_for_message(replies_to(follow_up), timeout=20)
+    assert "what does ZeRO stage 2 shard?" in reply["embeds"][0]["author"]["name"]

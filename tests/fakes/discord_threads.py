@@ -33,15 +33,23 @@ class FakeThreads(FakeUserActions):
         *,
         forum_id: int | None = None,
         user: UserRef = None,
+        message_first: bool = False,
     ) -> tuple[JSON, JSON]:
-        """``user`` opens a post in a forum: the thread, then its starter message (same id)."""
+        """``user`` opens a post in a forum: the thread, then its starter message (same id).
+
+        ``message_first``: the starter's MESSAGE_CREATE before the THREAD_CREATE; the gateway
+        does not promise an order between different events.
+        """
         uid = self._uid(user)
         forum = forum_id or self.forum_id
         thread_id = snowflake()
         thread = thread_payload(thread_id, self.guild_id, forum, uid, title, 4320)
         self.channels[thread_id] = thread
-        await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        if not message_first:
+            await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
         starter = await self.post_message(
             content, author=uid, channel_id=thread_id, message_id=thread_id
         )
+        if message_first:
+            await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
         return thread, starter

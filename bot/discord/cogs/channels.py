@@ -66,19 +66,32 @@ class Channels(commands.Cog):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
 
-    def place(self, message: discord.Message, mentioned: bool) -> Place | None:
+    def place(self, message: discord.Message, channel: object, mentioned: bool) -> Place | None:
         ask = self.bot.settings.ask_channel_ids
-        channel = message.channel
         if isinstance(channel, discord.Thread):
             me = self.bot.user
             asked_here = channel.parent_id in ask or (me is not None and channel.owner_id == me.id)
-            if asked_here:
+            if asked_here or mentioned:
                 forum = isinstance(channel.parent, discord.ForumChannel)
                 starter = forum and message.id == channel.id
                 return Place("forum-post" if starter else "thread", channel)
-        elif channel.id in ask:
+        elif getattr(channel, "id", None) in ask:
             return Place("ask")
         return Place("mention") if mentioned else None
+
+    async def channel_of(self, message: discord.Message) -> object:
+        """The message's channel; a thread not in the cache yet (a forum post's first message
+        can arrive before its THREAD_CREATE) is looked up."""
+        channel = message.channel
+        if isinstance(channel, discord.PartialMessageable) and message.guild is not None:
+            cached = message.guild.get_channel_or_thread(channel.id)
+            if cached is not None:
+                return cached
+            try:
+                return await self.bot.fetch_channel(channel.id)
+            except discord.HTTPException:
+                return channel
+        return channel
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -88,7 +101,7 @@ class Channels(commands.Cog):
         if message.type not in QUESTION_TYPES:
             return
         mentioned = me in message.mentions
-        place = self.place(message, mentioned)
+        place = self.place(message, await self.channel_of(message), mentioned)
         if place is None:
             return
         try:
@@ -143,6 +156,11 @@ class Channels(commands.Cog):
         if starter is None or starter.id == message.id:
             return None
         text = strip_mentions(starter.content)
+        me = self.bot.user
+        if me is not None and starter.author.id == me.id and starter.embeds:
+            # A thread on one of the bot's answers: the answer's title is the question.
+            title = starter.embeds[0].title or ""
+            text = "" if title.startswith("Nothing in the catalog") else title
         if isinstance(thread.parent, discord.ForumChannel):
             text = _with_title(thread.name, text)
         return render.clip(text, 300) or None
