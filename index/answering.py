@@ -44,6 +44,7 @@ def features(
     """What the policy weighs: meaning, vocabulary, word match, agreement, names, length."""
     if not candidates:
         return {"dense": 0.0, "known": query.known_share, "unknown": query.unknown_share,
+                "topical": query.topical_share,
                 "match": 0.0, "agree": 0.0, "named": float(bool(names)),
                 "start": float(query.start),
                 "weight": math.log1p(query.weight)}  # fmt: skip
@@ -59,6 +60,7 @@ def features(
         "dense": max(c.dense for c in candidates),
         "known": query.known_share,
         "unknown": query.unknown_share,
+        "topical": query.topical_share,
         "match": max(query.coverage_of(stems_of(c.document.indexed)) for c in candidates[:TOP]),
         "agree": both / TOP,
         "named": float(bool(names)),

@@ -25,6 +25,7 @@ FEATURES: tuple[str, ...] = (
     "dense",
     "known",
     "unknown",
+    "topical",
     "match",
     "agree",
     "named",
