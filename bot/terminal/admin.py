@@ -63,9 +63,11 @@ def catalog_stats(catalog_dir: str | None, index_dir: str | None) -> None:
     rows = coverage_rows(catalog)
     short = {"lecture-notes": "notes", "repository": "repo", "documentation": "docs"}
     short |= {"collection": "list", "tutorial": "tut", "article": "art", "course": "crs"}
+    levels = slice(2, 2 + len(LEVELS))
+    kinds = slice(2 + len(LEVELS), None)
     for title, columns, cells in (
-        ("by level", LEVELS, lambda row: row[2 : 2 + len(LEVELS)]),
-        ("by kind", [short.get(k, k)[:8] for k in KINDS], lambda row: row[2 + len(LEVELS) :]),
+        ("by level", list(LEVELS), levels),
+        ("by kind", [short.get(k, k)[:8] for k in KINDS], kinds),
     ):
         table = Table(
             title=f"Entries per topic, {title}", title_justify="left", box=box.SIMPLE_HEAD
@@ -74,8 +76,8 @@ def catalog_stats(catalog_dir: str | None, index_dir: str | None) -> None:
         for column in ["all", *columns]:
             table.add_column(column, justify="right", min_width=len(column), no_wrap=True)
         for row in rows:
-            table.add_row(row[0], row[1], *cells(row))
-        out.print(table, width=max(out.width, 110))
+            table.add_row(row[0], row[1], *row[cells])
+        out.print(table, width=max(out.width, 110), crop=False)
 
 
 @catalog_group.command("list")
