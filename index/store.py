@@ -27,7 +27,8 @@ from index.dense import DenseIndex
 from index.errors import BuildInProgress, IndexCorrupt, IndexNotBuilt
 from index.results import Document
 
-FORMAT = 1
+# 2: resource documents carry their aliases; the manifest carries the answer policy.
+FORMAT = 2
 KEEP_VERSIONS = 2
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"

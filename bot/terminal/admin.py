@@ -72,12 +72,12 @@ def catalog_stats(catalog_dir: str | None, index_dir: str | None) -> None:
         table = Table(
             title=f"Entries per topic, {title}", title_justify="left", box=box.SIMPLE_HEAD
         )
-        table.add_column("topic", no_wrap=True)
+        table.add_column("topic", no_wrap=True, min_width=max(map(len, catalog.topics)))
         for column in ["all", *columns]:
             table.add_column(column, justify="right", min_width=len(column), no_wrap=True)
         for row in rows:
             table.add_row(row[0], row[1], *row[cells])
-        out.print(table, width=max(out.width, 110))
+        out.print(table, width=max(out.width, 110), crop=False)
 
 
 @catalog_group.command("list")
