@@ -140,6 +140,11 @@ def _add_commands(bot: DemoBot) -> None:
         await interaction.followup.send("Step 1", ephemeral=True)
         await interaction.followup.send("Step 2", ephemeral=True)
 
+    @tree.command(name="public-then-private", description="Public defer, ephemeral follow-up")
+    async def public_then_private(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True)
+        await interaction.followup.send("Only for you?", ephemeral=True)
+
     @tree.command(name="feedback", description="Open a modal")
     async def feedback(interaction: discord.Interaction) -> None:
         await interaction.response.send_modal(FeedbackModal())
@@ -229,6 +234,7 @@ async def test_connects_and_syncs_commands(fake: FakeDiscord, bot: commands.Bot)
         "reindex",
         "slow",
         "steps",
+        "public-then-private",
         "feedback",
         "block",
         "misc",
@@ -456,3 +462,37 @@ async def test_autosharded_bot_gets_shard_in_ready() -> None:
         assert fake.requests_to("GET", "^/gateway/bot$")
         assert fake.identify_payloads[0]["shard"] == [0, 1]
         assert client.get_guild(fake.guild_id) is not None
+
+
+async def test_the_first_follow_up_after_a_public_defer_stays_public(
+    fake: FakeDiscord, bot: commands.Bot
+) -> None:
+    """Discord ignores the ephemeral flag there: it edits the deferred message, whose ephemeral
+    state cannot change (receiving-and-responding#create-followup-message)."""
+    inter = await fake.slash("public-then-private")
+    shown = await inter.wait_response()
+    assert shown["content"] == "Only for you?" and not shown["flags"] & EPHEMERAL
+
+
+async def test_without_the_message_content_intent_only_mentions_carry_text() -> None:
+    seen: list[str] = []
+
+    class NoContent(commands.Bot):
+        async def on_message(self, message: discord.Message) -> None:
+            seen.append(message.content)
+
+    client = NoContent(
+        command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.05
+    )
+    async with FakeDiscord() as fake, running_bot(fake, client):
+        await fake.post_message("plain words")
+        await fake.post_message(f"{fake.mention(fake.bot_user)} hello")
+        await fake.wait_until(lambda: len(seen) == 2)
+    assert seen == ["", f"<@{fake.bot_user_id}> hello"]
+
+
+async def test_an_interaction_token_expires(bot: commands.Bot) -> None:
+    async with FakeDiscord(interaction_token_ttl=0.0) as fake, running_bot(fake, DemoBot()):
+        inter = await fake.slash("steps")
+        await inter.wait_for(lambda i: i.errors)
+        assert inter.errors[-1]["code"] == 50027  # Invalid Webhook Token
