@@ -375,3 +375,18 @@ def test_a_long_title_is_cut_before_escaping_so_no_backslash_dangles(
         title = embed.title or ""
         assert len(title) <= LIMITS.title
         assert "\\…" not in title and not title.rstrip("”").endswith("\\")
+
+
+def test_a_token_has_the_same_colour_in_the_terminal_and_on_discord() -> None:
+    from rich.color import Color
+
+    from bot.terminal.render import coloured_tokens
+
+    split = split_tokens("Hello world, hello tokens and more tokens")
+    discord_codes = [int(code) for code, _ in ANSI.findall(tokens_ansi(split))]
+    by_code = {colour.ansi: colour.rgb for colour in PALETTE}
+    terminal = coloured_tokens(split)
+    terminal_rgb = [
+        Color.parse(str(span.style).split()[-1]).get_truecolor() for span in terminal.spans
+    ]
+    assert [tuple(rgb) for rgb in terminal_rgb] == [by_code[code] for code in discord_codes]

@@ -155,11 +155,17 @@ def render_tokens(split: TokenSplit, other: TokenSplit | None = None) -> Rendera
     return Group(*parts)
 
 
-def _token_block(split: TokenSplit) -> RenderableType:
+def coloured_tokens(split: TokenSplit) -> Text:
+    """Each token in its colour from the shared palette: the colour Discord shows it in."""
     coloured = Text()
     for token, colour in zip(split.tokens, token_colours(split.tokens), strict=True):
         red, green, blue = PALETTE[colour].rgb
         coloured.append(visible(token.text), style=f"bold rgb({red},{green},{blue})")
+    return coloured
+
+
+def _token_block(split: TokenSplit) -> RenderableType:
+    coloured = coloured_tokens(split)
     ids = Text(str([token.id for token in split.tokens]), style="dim")
     title = f"{split.encoding}: {split.count} token{'s' if split.count != 1 else ''}"
     return Panel(Group(coloured, ids), title=title, title_align="left")
