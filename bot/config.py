@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     admin_user_ids: IdList = Field(default=frozenset(), alias="STUDYBOT_ADMIN_USER_IDS")
     mentor_role_id: int | None = Field(default=None, alias="STUDYBOT_MENTOR_ROLE_ID")
     reply_in_thread: bool = Field(default=False, alias="STUDYBOT_REPLY_IN_THREAD")
+    answer_cards: bool = Field(default=False, alias="STUDYBOT_ANSWER_CARDS")
     ask_cooldown_rate: int = Field(default=4, ge=1, alias="STUDYBOT_ASK_COOLDOWN_RATE")
     ask_cooldown_seconds: float = Field(default=30.0, ge=0, alias="STUDYBOT_ASK_COOLDOWN_SECONDS")
     view_timeout: float = Field(default=15 * 60, gt=0, alias="STUDYBOT_VIEW_TIMEOUT_SECONDS")

@@ -176,3 +176,37 @@ def _inputs(component: dict) -> list[dict]:  # type: ignore[type-arg]
     inner = [component.get("component")] if component.get("component") else []
     inner += component.get("components") or []
     return [c for c in inner if c and c.get("type") == 4]
+
+
+async def test_answer_cards_show_the_answer_with_links_and_working_buttons(
+    fake: FakeDiscord, settings: Settings, real_engine: Engine
+) -> None:
+    settings.answer_cards = True
+    async with running_bot(fake, new_bot(settings, real_engine)):
+        shown = await (await fake.slash("ask", {"question": "what is RLHF"})).wait_response()
+    assert shown["flags"] & (1 << 15), "a Components V2 message"
+    assert not shown["embeds"] and not shown["content"]
+    [container] = [c for c in shown["components"] if c["type"] == 17]
+    texts = [c["content"] for c in container["components"] if c["type"] == 10]
+    sections = [c for c in container["components"] if c["type"] == 9]
+    assert "what is RLHF" in texts[0]
+    assert (
+        sum(len(t) for t in texts) + sum(len(s["components"][0]["content"]) for s in sections)
+        <= 4000
+    )
+    assert sections and all(s["accessory"]["url"].startswith("http") for s in sections)
+    async with running_bot(fake, new_bot(settings, real_engine)):  # after a restart
+        vote = await (await fake.click(shown, _custom_id(shown, "👍"))).wait_response()
+        assert "Thanks" in vote["content"]
+
+
+def _custom_id(message: dict, emoji: str) -> str:  # type: ignore[type-arg]
+    from tests.fakes.discord_payloads import find_component
+
+    for row in message["components"]:
+        for item in row.get("components", []):
+            if (item.get("emoji") or {}).get("name") == emoji:
+                found = find_component(message["components"], item["custom_id"])
+                assert found is not None
+                return str(item["custom_id"])
+    raise AssertionError(f"no {emoji} button")

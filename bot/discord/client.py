@@ -113,6 +113,30 @@ class StudyBotMixin:
         discord.py's default would look a command up and log CommandNotFound for every mention.
         """
 
+    async def answer_message(
+        self,
+        answer: Answer,
+        question: str,
+        *,
+        more: bool = False,
+        asked: str | None = None,
+        read_with: str | None = None,
+    ) -> dict[str, Any]:
+        """What to send for an answer: an embed and its buttons, or a card (``answer_cards``)."""
+        from bot.discord import render
+        from bot.discord.cards import answer_card
+
+        view = await self.answer_view(answer, question)
+        catalog = self.engine.catalog
+        if self.settings.answer_cards:
+            return {
+                "view": answer_card(
+                    answer, catalog, view, asked=asked or question, read_with=read_with
+                )
+            }
+        embed = render.answer_embed(answer, catalog, more=more, asked=asked, read_with=read_with)
+        return {"embed": embed, "view": view}
+
     async def answer_view(self, answer: Answer, question: str) -> discord.ui.View:
         """The buttons under an answer; what they need is stored first, so they outlive us."""
         from bot.discord.views import answer_view

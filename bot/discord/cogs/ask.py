@@ -76,22 +76,20 @@ class Ask(commands.Cog):
         if ahead >= self.bot.settings.queue_notice_after:
             await interaction.edit_original_response(content=queue_notice(ahead))
         answer = await pending
-        embed = render.answer_embed(answer, self.bot.engine.catalog, more=True)
-        view = await self.bot.answer_view(answer, question)
+        shown = await self.bot.answer_message(answer, question, more=True)
         if answer.is_empty:
             # Nothing to share with the channel: remove the public placeholder, tell the asker.
             await interaction.delete_original_response()
-            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+            await interaction.followup.send(**shown, ephemeral=True)
             return
-        await interaction.edit_original_response(content=None, embed=embed, view=view)
+        await interaction.edit_original_response(content=None, **shown)
 
     async def _send_direct(
         self, interaction: discord.Interaction, answer: Answer, question: str
     ) -> None:
-        embed = render.answer_embed(answer, self.bot.engine.catalog, more=True)
-        view = await self.bot.answer_view(answer, question)
+        shown = await self.bot.answer_message(answer, question, more=True)
         # Nothing to share with the channel: only the asker sees it (buttons still work).
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=answer.is_empty)
+        await interaction.response.send_message(**shown, ephemeral=answer.is_empty)
 
     async def recommend(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Answer someone else's message, as a public reply to them."""
@@ -117,8 +115,8 @@ class Ask(commands.Cog):
                 embed=embed,
             )
             return
-        view = await self.bot.answer_view(answer, question)
-        await message.reply(embed=embed, view=view, mention_author=False)
+        shown = await self.bot.answer_message(answer, question)
+        await message.reply(**shown, mention_author=False)
         await interaction.edit_original_response(content="Replied with resources.")
 
     async def _answer_in_interaction(self, interaction: discord.Interaction, question: str) -> None:
@@ -126,13 +124,12 @@ class Ask(commands.Cog):
         the answer is the interaction's own response (public, or private when it is "nothing")."""
         await interaction.response.defer(thinking=True)
         answer = await self._answer(question)
-        embed = render.answer_embed(answer, self.bot.engine.catalog, asked=question)
-        view = await self.bot.answer_view(answer, question)
+        shown = await self.bot.answer_message(answer, question)
         if answer.is_empty:
             await interaction.delete_original_response()
-            await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+            await interaction.followup.send(**shown, ephemeral=True)
             return
-        await interaction.edit_original_response(embed=embed, view=view)
+        await interaction.edit_original_response(**shown)
 
 
 async def setup(bot: StudyBot) -> None:

@@ -132,16 +132,13 @@ class Channels(commands.Cog):
         speak = not answer.is_empty or mentioned or place.kind == "forum-post"
         if not speak:
             return  # chatter, or nothing in the catalog: stay out of the conversation
-        embed = render.answer_embed(
-            answer, self.bot.engine.catalog, asked=question, read_with=earlier
-        )
-        view = await self.bot.answer_view(answer, question)
+        shown = await self.bot.answer_message(answer, question, asked=question, read_with=earlier)
         in_thread = place.kind == "ask" and self.bot.settings.reply_in_thread
         if in_thread and isinstance(message.channel, discord.TextChannel):
             thread = await message.create_thread(name=render.clip(question, 90) or "Question")
-            await thread.send(embed=embed, view=view)
+            await thread.send(**shown)
             return
-        await message.reply(embed=embed, view=view, mention_author=False)
+        await message.reply(**shown, mention_author=False)
         if place.kind == "forum-post" and place.thread is not None and answer.confident:
             await _tag_answered(place.thread)
 
