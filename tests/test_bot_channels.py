@@ -169,3 +169,17 @@ async def test_a_follow_up_in_a_thread_on_the_bots_answer_is_read_with_that_ques
     )
     reply = await fake.wait_for_message(replies_to(follow_up), timeout=20)
     assert "what does ZeRO stage 2 shard?" in reply["embeds"][0]["author"]["name"]
+
+
+async def test_a_short_reply_to_an_answer_is_read_with_its_question(
+    fake: FakeDiscord, bot
+) -> None:  # type: ignore[no-untyped-def]
+    question = await fake.post_message(
+        "what does ZeRO stage 2 shard?", channel_id=fake.other_channel_id
+    )
+    answer = await fake.wait_for_message(replies_to(question), timeout=20)
+    follow_up = await fake.post_message(
+        "and stage 3?", channel_id=fake.other_channel_id, reply_to=answer
+    )
+    reply = await fake.wait_for_message(replies_to(follow_up), timeout=20)
+    assert "what does ZeRO stage 2 shard?" in reply["embeds"][0]["author"]["name"]

@@ -145,20 +145,26 @@ class Channels(commands.Cog):
     async def earlier_question(
         self, message: discord.Message, place: Place, question: str
     ) -> str | None:
-        """The thread's first question, for a short follow-up in a thread; else None."""
-        thread = place.thread
-        if place.kind != "thread" or thread is None or len(question.split()) > SHORT_FOLLOW_UP:
+        """For a short follow-up: the thread's first question, or the question of the answer
+        the message replies to; else None."""
+        if len(question.split()) > SHORT_FOLLOW_UP:
             return None
-        starter = await _starter(thread)
+        thread = place.thread
+        if place.kind == "thread" and thread is not None:
+            starter = await _starter(thread)
+        else:
+            replied = message.reference.resolved if message.reference else None
+            starter = replied if isinstance(replied, discord.Message) else None
+            thread = None
         if starter is None or starter.id == message.id:
             return None
         text = strip_mentions(starter.content)
         me = self.bot.user
-        if me is not None and starter.author.id == me.id and starter.embeds:
-            # A thread on one of the bot's answers: the answer's title is the question.
-            title = starter.embeds[0].title or ""
+        if me is not None and starter.author.id == me.id:
+            # One of the bot's answers: its title is the question (nothing for "nothing").
+            title = starter.embeds[0].title or "" if starter.embeds else ""
             text = "" if title.startswith("Nothing in the catalog") else title
-        if isinstance(thread.parent, discord.ForumChannel):
+        if thread is not None and isinstance(thread.parent, discord.ForumChannel):
             text = _with_title(thread.name, text)
         return render.clip(text, 300) or None
 
