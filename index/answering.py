@@ -30,6 +30,7 @@ FREE_BONUS = 0.2
 PARTIAL_RESOURCES = 3
 # A section headed with the asked thing wins over one that only mentions it.
 HEADING_WEIGHT = 0.6
+CITED_BONUS = 0.3
 
 
 @lru_cache(maxsize=16384)
@@ -207,6 +208,7 @@ def rank_resources(
         if resource is not None:
             ranked[resource.id] = ResourceHit(resource, 1.0, "name", "you asked for it by name")
     hits: list[ResourceHit] = []
+    cited = {ref for passage in passages[:1] for ref in passage.cites}
     for candidate in candidates:
         document = candidate.document
         resource = catalog.resource(document.ref) if document.is_resource else None
@@ -218,6 +220,8 @@ def rank_resources(
         # An intent lifts entries on the asked topic, not every video or course.
         on_topic = query.on_topic(stems_of(document.indexed))
         score = hit.score * (1.0 + intent_bonus(query, resource) * min(1.0, 2 * on_topic))
+        if resource.id in cited:
+            score *= 1.0 + CITED_BONUS  # the quoted section recommends it for this very topic
         hits.append(ResourceHit(resource, round(score, 5), hit.matched_by, hit.reason))
     for hit in sorted(hits, key=lambda h: -h.score):
         ranked.setdefault(hit.resource.id, hit)

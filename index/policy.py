@@ -56,6 +56,8 @@ class AnswerPolicy:
     in_field: Logistic
     answer_at: float
     partial_at: float
+    # Fusion: the meaning ranking's weight beside the words' (1.0) in reciprocal rank fusion.
+    dense_weight: float = 0.4
     # Resources: recommended when this close in meaning, or sharing words and this close.
     resource_floor: float = 0.30
     lexical_floor: float = 0.18
