@@ -31,6 +31,7 @@ PARTIAL_RESOURCES = 3
 # A section headed with the asked thing wins over one that only mentions it.
 HEADING_WEIGHT = 0.6
 CITED_BONUS = 0.3
+TEXT_WEIGHT = 0.2
 
 
 @lru_cache(maxsize=16384)
@@ -134,16 +135,10 @@ def select_passages(
         if note is not None and document.heading == note.title:
             heading /= 2  # a note's introduction is headed by its whole topic, not one question
         text = query.coverage_of(stems_of(document.indexed))
-        headed = heading >= 0.5 and candidate.dense >= policy.lexical_floor
-        about = (
-            headed
-            or (text >= policy.passage_match and candidate.dense >= policy.passage_word_dense)
-            or candidate.dense >= policy.passage_dense
-        )
-        if about:
-            scored.append(
-                (candidate.dense + HEADING_WEIGHT * heading + 0.2 * text, heading, candidate)
-            )
+        score = candidate.dense + HEADING_WEIGHT * heading + TEXT_WEIGHT * text
+        # About the question: its heading or words carry the question's, or it is close in meaning.
+        if score >= policy.passage_score and candidate.dense >= policy.lexical_floor:
+            scored.append((score, heading, candidate))
     scored.sort(key=lambda pair: -pair[0])
     chosen: list[Passage] = []
     for score, heading, candidate in scored:
