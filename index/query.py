@@ -13,9 +13,9 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from index.terms import stem, words
+from index.word_frequency import zipf
 
 # Zipf frequencies at or under RARE are as informative as a word gets; at or over COMMON
 # they carry only MIN_WEIGHT. In between the weight falls linearly.
@@ -98,14 +98,6 @@ START_CONTEXT = "where to start learning about large language models as a beginn
 FREE = re.compile(r"\b(free|no cost|without paying|open access)\b")
 
 
-@lru_cache(maxsize=65536)
-def zipf(word: str) -> float:
-    """How common ``word`` is in everyday English (0 for unknown words)."""
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, "en"))
-
-
 def informativeness(word: str) -> float:
     """1.0 for rare words, down to MIN_WEIGHT for the most common ones."""
     frequency = zipf(word)
@@ -158,6 +150,11 @@ class Query:
             return self.text
         pattern = re.compile(r"\b(" + "|".join(map(re.escape, fixes)) + r")\b", re.IGNORECASE)
         return pattern.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), self.text)
+
+    @property
+    def missing(self) -> float:
+        """The weight of the most informative word the catalog does not use (0 if none)."""
+        return max((w.weight for w in self.words if not w.term), default=0.0)
 
     @property
     def topical_share(self) -> float:
