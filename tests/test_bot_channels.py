@@ -171,9 +171,7 @@ async def test_a_follow_up_in_a_thread_on_the_bots_answer_is_read_with_that_ques
     assert "what does ZeRO stage 2 shard?" in reply["embeds"][0]["author"]["name"]
 
 
-async def test_a_short_reply_to_an_answer_is_read_with_its_question(
-    fake: FakeDiscord, bot
-) -> None:  # type: ignore[no-untyped-def]
+async def test_a_short_reply_to_an_answer_is_read_with_its_question(fake: FakeDiscord, bot) -> None:  # type: ignore[no-untyped-def]
     question = await fake.post_message(
         "what does ZeRO stage 2 shard?", channel_id=fake.other_channel_id
     )
