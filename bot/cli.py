@@ -173,7 +173,7 @@ def path(
     from bot.terminal import render_path
     from index.paths import learning_path
 
-    catalog = Locations.from_options(catalog_dir, index_dir).catalog()
+    catalog = Locations.from_options(catalog_dir, index_dir).served_catalog()
     result = learning_path(catalog, topic, level)
     if as_json:
         print_json(
@@ -205,7 +205,7 @@ def topics(as_json: bool, catalog_dir: str | None, index_dir: str | None) -> Non
     """The catalog's topics and how many resources each has."""
     from bot.terminal import render_topics
 
-    catalog = Locations.from_options(catalog_dir, index_dir).catalog()
+    catalog = Locations.from_options(catalog_dir, index_dir).served_catalog()
     if as_json:
         print_json(
             {

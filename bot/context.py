@@ -33,9 +33,20 @@ class Locations:
         )
 
     def catalog(self) -> Catalog:
+        """The catalog on disk, parsed and validated: for builds and maintainer commands."""
         from catalog import load_catalog
 
         return load_catalog(self.catalog_dir)
+
+    def served_catalog(self) -> Catalog:
+        """The catalog the served index was built from; the live one when there is no index."""
+        from index.errors import IndexProblem
+        from index.store import current_version, load_snapshot
+
+        try:
+            return load_snapshot(current_version(self.index_dir))
+        except IndexProblem:
+            return self.catalog()
 
     announce: Callable[[str], None] | None = None
 
@@ -64,4 +75,5 @@ class Locations:
         preload = getattr(embedder, "preload", None)
         if callable(preload):
             preload()  # loads the model while the catalog and BM25 are read
-        return Engine.open(self.catalog(), embedder, self.index_dir, progress=progress)
+        # The folder, not a parsed catalog: serving reads the snapshot stored with the index.
+        return Engine.open(self.catalog_dir, embedder, self.index_dir, progress=progress)
