@@ -27,6 +27,8 @@ class AnswerBatcher:
         self._queue: asyncio.Queue[tuple[str, asyncio.Future[Answer]]] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
         self.batches: list[int] = []
+        # Answers promised and not yet delivered: what a clean shutdown waits for.
+        self.pending: set[asyncio.Future[Answer]] = set()
 
     @property
     def ahead(self) -> int:
@@ -47,6 +49,8 @@ class AnswerBatcher:
     async def answer(self, question: str) -> Answer:
         self.start()
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        self.pending.add(future)
+        future.add_done_callback(self.pending.discard)
         await self._queue.put((question, future))
         return await future
 

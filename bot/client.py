@@ -7,6 +7,7 @@ The engine is loaded once in ``setup_hook`` (in a thread) and replaced whole aft
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from bot.batching import AnswerBatcher
 from bot.context import Locations
 from bot.cooldowns import AskCooldown
 from bot.errors import report_app_command_error
+from bot.lifecycle import refuse_when_stopping
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -52,6 +54,8 @@ class StudyBotMixin:
     cooldown: AskCooldown
     reindex_lock: asyncio.Lock
     tree: app_commands.CommandTree[Any]
+    # False once a stop signal arrived: new questions are turned away (bot/lifecycle.py).
+    accepting: bool = True
 
     def __init__(self, settings: Settings, **options: Any) -> None:
         defaults = {
@@ -73,6 +77,7 @@ class StudyBotMixin:
         self.cooldown = AskCooldown(settings.ask_cooldown_rate, settings.ask_cooldown_seconds)
         self.reindex_lock = asyncio.Lock()
         self.tree.on_error = report_app_command_error  # type: ignore[method-assign]
+        self.tree.interaction_check = functools.partial(refuse_when_stopping, self)  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
         from bot.feedback import FeedbackStore
@@ -87,9 +92,17 @@ class StudyBotMixin:
             await self.load_extension(extension)  # type: ignore[attr-defined]
         await self._sync_commands()
 
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        if event_name == "message" and not self.accepting:
+            return  # stopping: mentions and ask-channel messages are no longer questions
+        super().dispatch(event_name, *args, **kwargs)  # type: ignore[misc]
+
     async def close(self) -> None:
         await self.batcher.close()
         await super().close()  # type: ignore[misc]
+        feedback = getattr(self, "feedback", None)
+        if feedback is not None:
+            feedback.close()
 
     async def _sync_commands(self) -> None:
         guild_id = self.settings.discord_guild_id

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
+import discord
+
 from bot.context import Locations
+from bot.lifecycle import serve
 
 
 def run_discord(locations: Locations) -> None:
@@ -20,4 +24,6 @@ def run_discord(locations: Locations) -> None:
         settings.index_dir = locations.index_dir
     bot = create_bot(settings)
     # discord.py's own handler and format; the token is a SecretStr and is never logged.
-    bot.run(settings.discord_token.get_secret_value(), log_level=logging.INFO, root_logger=True)
+    discord.utils.setup_logging(level=logging.INFO, root=True)
+    token = settings.discord_token.get_secret_value()
+    asyncio.run(serve(bot, token, settings.shutdown_grace_seconds))

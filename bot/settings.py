@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     index_dir: Path | None = Field(default=None, alias="STUDYBOT_INDEX_DIR")
     model: str | None = Field(default=None, alias="STUDYBOT_MODEL")
     feedback_db: Path | None = Field(default=None, alias="STUDYBOT_FEEDBACK_DB")
+    shutdown_grace_seconds: float = Field(
+        default=8.0, ge=0, alias="STUDYBOT_SHUTDOWN_GRACE_SECONDS"
+    )
 
     @field_validator("ask_channel_ids", "admin_role_ids", "admin_user_ids", mode="before")
     @classmethod

@@ -1,0 +1,84 @@
+"""`docker stop` and Ctrl-C: the bot finishes what it is answering, closes, and exits 0."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import create_bot
+from bot.lifecycle import RESTARTING, shut_down
+from index import Engine
+from tests.conftest import REAL_CATALOG
+from tests.fakes import FakeDiscord, running_bot
+from tests.test_bot import embed_text, settings_for
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+async def fake() -> FakeDiscord:  # type: ignore[misc]
+    async with FakeDiscord(heartbeat_interval_ms=1000) as server:
+        yield server
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+async def test_a_stop_signal_finishes_the_question_in_flight_and_exits_0(
+    fake: FakeDiscord, real_engine: Engine, tmp_path: Path, signum: int
+) -> None:
+    env = {
+        **os.environ,
+        "DISCORD_TOKEN": fake.token,
+        "DISCORD_GUILD_ID": str(fake.guild_id),
+        "STUDYBOT_CATALOG_DIR": str(REAL_CATALOG),
+        "STUDYBOT_INDEX_DIR": str(real_engine.index_dir),
+        "STUDYBOT_FEEDBACK_DB": str(tmp_path / "feedback.sqlite3"),
+        "STUDYBOT_ASK_COOLDOWN_SECONDS": "0",
+        "PYTHONPATH": str(ROOT),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.fakes.bot_process",
+        fake.api_base,
+        fake.gateway_url,
+        cwd=tmp_path,  # no stray .env
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await fake.wait_ready(timeout=120)
+        inter = await fake.slash("ask", {"question": "what does ZeRO stage 3 shard"})
+        await inter.wait_for(lambda i: i.response_type is not None, timeout=30)
+        process.send_signal(signum)
+        answer = await inter.wait_response(timeout=60)
+        assert "ZeRO" in embed_text(answer)
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "stopped cleanly" in log and "Traceback" not in log
+
+
+async def test_while_stopping_new_questions_are_turned_away(
+    fake: FakeDiscord, real_engine: Engine, tmp_path: Path
+) -> None:
+    settings = settings_for(
+        real_engine,
+        DISCORD_GUILD_ID=fake.guild_id,
+        STUDYBOT_FEEDBACK_DB=str(tmp_path / "feedback.sqlite3"),
+    )
+    async with running_bot(fake, create_bot(settings, guild_ready_timeout=0.05)) as bot:
+        bot.accepting = False
+        shown = await (await fake.slash("ask", {"question": "what is BPE"})).wait_response()
+        assert shown["content"] == RESTARTING
+        await shut_down(bot, grace=5)
+        assert bot.is_closed()
