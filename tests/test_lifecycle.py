@@ -82,3 +82,25 @@ async def test_while_stopping_new_questions_are_turned_away(
         assert shown["content"] == RESTARTING
         await shut_down(bot, grace=5)
         assert bot.is_closed()
+
+
+async def test_a_bot_restarted_while_the_catalog_is_broken_starts_and_says_so(
+    fake: FakeDiscord, real_engine: Engine, tmp_path: Path
+) -> None:
+    import shutil
+
+    catalog_dir = tmp_path / "catalog"
+    shutil.copytree(REAL_CATALOG, catalog_dir)
+    broken = catalog_dir / "resources" / "broken.yaml"
+    broken.write_text("- id: [unclosed\n", encoding="utf-8")
+    settings = settings_for(
+        real_engine,
+        DISCORD_GUILD_ID=fake.guild_id,
+        STUDYBOT_CATALOG_DIR=str(catalog_dir),
+        STUDYBOT_FEEDBACK_DB=str(tmp_path / "feedback.sqlite3"),
+    )
+    async with running_bot(fake, create_bot(settings, guild_ready_timeout=0.05)):
+        answered = await (await fake.slash("ask", {"question": "what is RLHF"})).wait_response()
+        assert "](" in embed_text(answered)
+        about = embed_text(await (await fake.slash("about")).wait_response())
+        assert "catalog changed since the index was built (resources/broken.yaml)" in about
