@@ -270,7 +270,9 @@ def run(catalog_dir: str | None, index_dir: str | None) -> None:
         run_chat(Locations.from_options(catalog_dir, index_dir), out, err)
 
 
+from bot import cli_ops  # noqa: E402
 from bot.cli_admin import catalog_group, index_group  # noqa: E402
 
 main.add_command(catalog_group)
 main.add_command(index_group)
+cli_ops.register(main, catalog_group)

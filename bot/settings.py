@@ -32,9 +32,19 @@ class Settings(BaseSettings):
     index_dir: Path | None = Field(default=None, alias="STUDYBOT_INDEX_DIR")
     model: str | None = Field(default=None, alias="STUDYBOT_MODEL")
     feedback_db: Path | None = Field(default=None, alias="STUDYBOT_FEEDBACK_DB")
+    links_exclude: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), alias="STUDYBOT_LINKS_EXCLUDE"
+    )
+    links_cache_hours: float = Field(default=168.0, ge=0, alias="STUDYBOT_LINKS_CACHE_HOURS")
     shutdown_grace_seconds: float = Field(
         default=8.0, ge=0, alias="STUDYBOT_SHUTDOWN_GRACE_SECONDS"
     )
+
+    @field_validator("links_exclude", mode="before")
+    @classmethod
+    def _split_patterns(cls, value: object) -> object:
+        """Whitespace-separated regular expressions (a pattern may contain commas)."""
+        return tuple(value.split()) if isinstance(value, str) else value
 
     @field_validator("ask_channel_ids", "admin_role_ids", "admin_user_ids", mode="before")
     @classmethod

@@ -277,3 +277,12 @@ def _guess_item_line(path: Path, position: int) -> int:
         return 1
     starts = [number for number, line in enumerate(lines, 1) if line.startswith("-")]
     return starts[position - 1] if position <= len(starts) else 1
+
+
+def url_locations(root: str | Path) -> dict[str, tuple[str, int]]:
+    """Resource id -> (file, line of its ``url:``), for reports about links."""
+    reader = _Reader(Path(root))
+    found: dict[str, tuple[str, int]] = {}
+    for resource, path, item in reader.resources(list_sources(Path(root))):
+        found.setdefault(resource.id, (path, item.line_of("url")))
+    return found
