@@ -10,8 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from bot import metrics
 
 if TYPE_CHECKING:
     from index import Answer, Engine
@@ -48,11 +51,14 @@ class AnswerBatcher:
 
     async def answer(self, question: str) -> Answer:
         self.start()
+        started = time.perf_counter()
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self.pending.add(future)
         future.add_done_callback(self.pending.discard)
         await self._queue.put((question, future))
-        return await future
+        answer = await future
+        metrics.record_answer(answer, time.perf_counter() - started)
+        return answer
 
     async def _run(self) -> None:
         while True:
@@ -65,6 +71,7 @@ class AnswerBatcher:
             if not live:
                 continue
             self.batches.append(len(live))
+            metrics.BATCH_SIZE.observe(len(live))
             engine = self._engine()
             try:
                 answers = await asyncio.to_thread(engine.answer_many, [q for q, _ in live], self._k)

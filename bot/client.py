@@ -23,6 +23,8 @@ from bot.lifecycle import refuse_when_stopping
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from aiohttp import web
+
     from bot.feedback import FeedbackStore
     from index import BuildReport, Engine
 
@@ -56,6 +58,8 @@ class StudyBotMixin:
     tree: app_commands.CommandTree[Any]
     # False once a stop signal arrived: new questions are turned away (bot/lifecycle.py).
     accepting: bool = True
+    _heartbeat: asyncio.Task[None] | None
+    _http: web.AppRunner | None
 
     def __init__(self, settings: Settings, **options: Any) -> None:
         defaults = {
@@ -91,6 +95,19 @@ class StudyBotMixin:
         for extension in EXTENSIONS:
             await self.load_extension(extension)  # type: ignore[attr-defined]
         await self._sync_commands()
+        await self._start_ops()
+
+    async def _start_ops(self) -> None:
+        """The heartbeat `studybot health --bot` reads, and the optional /healthz + /metrics."""
+        from bot import ops
+
+        path = ops.heartbeat_path(self.settings.heartbeat_file)
+        self._heartbeat = asyncio.create_task(ops.heartbeat_loop(self, path), name="heartbeat")
+        self._http = None
+        if self.settings.http_port is not None:
+            self._http = await ops.start_http(
+                self, self.settings.http_host, self.settings.http_port
+            )
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         if event_name == "message" and not self.accepting:
@@ -98,6 +115,9 @@ class StudyBotMixin:
         super().dispatch(event_name, *args, **kwargs)  # type: ignore[misc]
 
     async def close(self) -> None:
+        from bot import ops
+
+        await ops.stop(getattr(self, "_heartbeat", None), getattr(self, "_http", None))
         await self.batcher.close()
         await super().close()  # type: ignore[misc]
         feedback = getattr(self, "feedback", None)
@@ -119,12 +139,19 @@ class StudyBotMixin:
 
         The caller holds ``reindex_lock``; until the swap, questions use the old engine.
         """
+        from bot import metrics
         from index import Engine
 
-        catalog = await asyncio.to_thread(self.locations.catalog)
-        engine, report = await asyncio.to_thread(
-            Engine.build, catalog, self.engine.embedder, self.locations.index_dir
-        )
+        metrics.REINDEX_RUNS.inc()
+        with metrics.REINDEX_SECONDS.time():
+            try:
+                catalog = await asyncio.to_thread(self.locations.catalog)
+                engine, report = await asyncio.to_thread(
+                    Engine.build, catalog, self.engine.embedder, self.locations.index_dir
+                )
+            except Exception:
+                metrics.REINDEX_FAILURES.inc()
+                raise
         self.engine = engine
         return report
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import discord
-
 from bot.context import Locations
 from bot.lifecycle import serve
+from bot.logs import setup_logging
 
 
 def run_discord(locations: Locations) -> None:
@@ -23,7 +22,7 @@ def run_discord(locations: Locations) -> None:
     if settings.index_dir is None:
         settings.index_dir = locations.index_dir
     bot = create_bot(settings)
-    # discord.py's own handler and format; the token is a SecretStr and is never logged.
-    discord.utils.setup_logging(level=logging.INFO, root=True)
     token = settings.discord_token.get_secret_value()
+    # One line per event (JSON on request); the token is blanked wherever it would appear.
+    setup_logging(settings.log_format, secret=token, level=logging.INFO)
     asyncio.run(serve(bot, token, settings.shutdown_grace_seconds))

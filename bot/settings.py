@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         default=(), alias="STUDYBOT_LINKS_EXCLUDE"
     )
     links_cache_hours: float = Field(default=168.0, ge=0, alias="STUDYBOT_LINKS_CACHE_HOURS")
+    log_format: Literal["text", "json"] = Field(default="text", alias="STUDYBOT_LOG_FORMAT")
+    http_host: str = Field(default="127.0.0.1", alias="STUDYBOT_HTTP_HOST")
+    http_port: int | None = Field(default=None, ge=0, le=65535, alias="STUDYBOT_HTTP_PORT")
+    heartbeat_file: Path | None = Field(default=None, alias="STUDYBOT_HEARTBEAT_FILE")
     shutdown_grace_seconds: float = Field(
         default=8.0, ge=0, alias="STUDYBOT_SHUTDOWN_GRACE_SECONDS"
     )

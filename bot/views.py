@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot import render
+from bot import metrics, render
 
 if TYPE_CHECKING:
     from bot.feedback import FeedbackStore
@@ -53,6 +53,7 @@ class AnswerView(TidyView):
         now = await asyncio.to_thread(
             self.feedback.toggle, message_id, interaction.user.id, vote, self.answer.query, ids
         )
+        metrics.record_vote(now)
         text = {1: "Thanks — glad it helped.", -1: "Thanks — noted.", 0: "Vote removed."}[now]
         await interaction.response.send_message(text, ephemeral=True)
 

@@ -104,3 +104,46 @@ async def test_a_bot_restarted_while_the_catalog_is_broken_starts_and_says_so(
         assert "](" in embed_text(answered)
         about = embed_text(await (await fake.slash("about")).wait_response())
         assert "catalog changed since the index was built (resources/broken.yaml)" in about
+
+
+async def test_healthz_metrics_and_heartbeat_of_a_running_bot(
+    fake: FakeDiscord, real_engine: Engine, tmp_path: Path
+) -> None:
+    import json
+    import socket
+
+    import aiohttp
+
+    from bot.metrics import REGISTRY
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    beat = tmp_path / "heartbeat.json"
+    settings = settings_for(
+        real_engine,
+        DISCORD_GUILD_ID=fake.guild_id,
+        STUDYBOT_FEEDBACK_DB=str(tmp_path / "feedback.sqlite3"),
+        STUDYBOT_HTTP_PORT=port,
+        STUDYBOT_HEARTBEAT_FILE=str(beat),
+    )
+    answered = {"outcome": "answered"}
+    before = REGISTRY.get_sample_value("studybot_questions_total", answered) or 0.0
+    async with running_bot(fake, create_bot(settings, guild_ready_timeout=0.05)):
+        await (
+            await fake.slash("ask", {"question": "what does ZeRO stage 3 shard"})
+        ).wait_response()
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                assert response.status == 200
+                assert (await response.json())["status"] == "ok"
+            async with http.get(f"http://127.0.0.1:{port}/metrics") as response:
+                page = await response.text()
+        for _ in range(100):  # the first "ready" beat follows on_ready
+            if beat.exists() and json.loads(beat.read_text())["ready"]:
+                break
+            await asyncio.sleep(0.1)
+        assert json.loads(beat.read_text())["ready"] is True
+    assert REGISTRY.get_sample_value("studybot_questions_total", answered) == before + 1
+    assert "# TYPE studybot_answer_seconds histogram" in page
+    assert "studybot_gateway_latency_seconds" in page and "user" not in page
