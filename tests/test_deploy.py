@@ -62,7 +62,7 @@ def test_the_compose_file_is_valid_and_wires_the_bot_as_documented() -> None:
 def test_a_broken_compose_file_is_caught_by_the_same_check() -> None:
     data = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
     data["services"]["bot"]["restart"] = "sometimes"
-    with pytest.raises(ValueError, match="services.bot.restart: unknown variant `sometimes`"):
+    with pytest.raises(ValueError, match=r"services\.bot\.restart: unknown variant `sometimes`"):
         PyCompose.from_yaml(resolved(data))
 
 
