@@ -12,7 +12,7 @@ def run() -> None:
     Unloading numpy, scipy, FAISS and onnxruntime at exit costs 0.15-0.2 s per command and
     does nothing useful: output is flushed here and every file is written atomically.
     """
-    from bot.cli import main
+    from bot.terminal.cli import main
 
     try:
         main()

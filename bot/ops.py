@@ -21,16 +21,10 @@ if TYPE_CHECKING:
     import discord
     from aiohttp import web
 
-    from bot.client import StudyBotMixin
+    from bot.discord.client import StudyBotMixin
 
 log = logging.getLogger("studybot")
 HEARTBEAT_EVERY = 30.0
-
-
-def heartbeat_path(explicit: Path | None = None) -> Path:
-    from index.locations import data_dir
-
-    return explicit or data_dir() / "heartbeat.json"
 
 
 def write_heartbeat(path: Path, ready: bool, version: str) -> None:
@@ -48,12 +42,9 @@ def write_heartbeat(path: Path, ready: bool, version: str) -> None:
         raise
 
 
-def check_health(
-    index_dir: Path, bot: bool, max_age: float, heartbeat: Path | None = None
-) -> list[str]:
+def check_health(index_dir: Path, bot: bool, max_age: float, heartbeat: Path) -> list[str]:
     """What is wrong, as short sentences; empty when healthy."""
-    from index.errors import IndexProblem
-    from index.store import current_version, load_snapshot, load_version
+    from index import IndexProblem, current_version, load_snapshot, load_version
 
     problems = []
     try:
@@ -63,7 +54,7 @@ def check_health(
     except IndexProblem as error:
         problems.append(f"the index does not load: {error}")
     if bot:
-        path = heartbeat_path(heartbeat)
+        path = heartbeat
         try:
             beat = json.loads(path.read_text(encoding="utf-8"))
             age = time.time() - float(beat["time"])

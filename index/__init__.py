@@ -15,6 +15,7 @@ _EXPORTS = {
     "SentenceTransformerEmbedder": "index.embedder",
     "Engine": "index.engine",
     "IndexStatus": "index.engine",
+    "BadIndexLocation": "index.errors",
     "BuildFailed": "index.errors",
     "BuildInProgress": "index.errors",
     "IndexCorrupt": "index.errors",
@@ -28,10 +29,37 @@ _EXPORTS = {
     "Passage": "index.results",
     "PathStep": "index.results",
     "ResourceHit": "index.results",
+    # What the front ends need besides the engine: locations, the store, the token demo.
+    "Progress": "index.build",
+    "default_embedder": "index.embedder",
+    "DEFAULT_MODEL": "index.locations",
+    "data_dir": "index.locations",
+    "default_catalog_dir": "index.locations",
+    "learning_path": "index.paths",
+    "catalog_changes": "index.freshness",
+    "current_version": "index.store",
+    "load_snapshot": "index.store",
+    "verify_files": "index.store",
+    "load_version": "index.store",
+    "read_manifest": "index.store",
+    "DEFAULT_ENCODING": "index.token_split",
+    "MAX_TOKENIZE_CHARS": "index.token_split",
+    "WORDPIECE": "index.token_split",
+    "Token": "index.token_split",
+    "TokenSplit": "index.token_split",
+    "UnknownEncoding": "index.token_split",
+    "available_encodings": "index.token_split",
+    "split_tokens": "index.token_split",
+    "wordpiece_split": "index.token_split",
 }
 
 __all__ = [
+    "DEFAULT_ENCODING",
+    "DEFAULT_MODEL",
+    "MAX_TOKENIZE_CHARS",
+    "WORDPIECE",
     "Answer",
+    "BadIndexLocation",
     "BuildFailed",
     "BuildInProgress",
     "BuildReport",
@@ -45,24 +73,44 @@ __all__ = [
     "LearningPath",
     "Passage",
     "PathStep",
+    "Progress",
     "ResourceHit",
     "SentenceTransformerEmbedder",
+    "Token",
+    "TokenSplit",
+    "UnknownEncoding",
     "UnknownTopic",
+    "available_encodings",
     "build_index",
+    "catalog_changes",
+    "current_version",
+    "data_dir",
+    "default_catalog_dir",
+    "default_embedder",
+    "learning_path",
+    "load_snapshot",
+    "load_version",
+    "read_manifest",
+    "split_tokens",
+    "verify_files",
+    "wordpiece_split",
 ]
 
 if TYPE_CHECKING:
-    from index.build import build_index
-    from index.embedder import Embedder, SentenceTransformerEmbedder
+    from index.build import Progress, build_index
+    from index.embedder import Embedder, SentenceTransformerEmbedder, default_embedder
     from index.engine import Engine, IndexStatus
     from index.errors import (
+        BadIndexLocation,
         BuildFailed,
         BuildInProgress,
         IndexCorrupt,
         IndexNotBuilt,
         IndexProblem,
     )
-    from index.paths import UnknownTopic
+    from index.freshness import catalog_changes
+    from index.locations import DEFAULT_MODEL, data_dir, default_catalog_dir
+    from index.paths import UnknownTopic, learning_path
     from index.results import (
         Answer,
         BuildReport,
@@ -71,6 +119,24 @@ if TYPE_CHECKING:
         Passage,
         PathStep,
         ResourceHit,
+    )
+    from index.store import (
+        current_version,
+        load_snapshot,
+        load_version,
+        read_manifest,
+        verify_files,
+    )
+    from index.token_split import (
+        DEFAULT_ENCODING,
+        MAX_TOKENIZE_CHARS,
+        WORDPIECE,
+        Token,
+        TokenSplit,
+        UnknownEncoding,
+        available_encodings,
+        split_tokens,
+        wordpiece_split,
     )
 
 

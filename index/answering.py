@@ -1,119 +1,148 @@
-"""Candidates -> an Answer: quoted passages, ranked resources with reasons, or an honest 'nothing'.
+"""Candidates -> an Answer: answered, partial or nothing; quoted passages; ranked resources.
 
-Confidence rests on two signals. The dense cosine of the best document: all-MiniLM-L6-v2
-gives questions the catalog covers mostly 0.4-0.8 and unrelated ones 0.0-0.4. And the words:
-a question from another field nearly always has words the catalog never uses ("strtok",
-"voltage", "marathon"), while a short on-topic question ("what is RLHF") scores low in
-meaning but uses only catalog words, one of them a topic the catalog discusses. Borderline
-similarity therefore needs every word known and one topical word to count as an answer.
+Whether to answer is the fitted policy's call (``index.policy``) over a few features of the
+question and its candidates. Passages are quoted only when they are about the question, and a
+section whose heading names the asked thing wins. Resources the question names come first;
+stated intents (a video, beginner material, free) lift matching entries; an entry whose
+target could not be verified is recommended only when asked for by name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from catalog import Catalog, Resource
 from catalog.models import REFERENCE
-from index.lexical import QueryTerms
-from index.results import Answer, Passage, ResourceHit
+from index.language import foreign_language
+from index.names import NameMatch
+from index.policy import AnswerPolicy
+from index.query import RELATED_KINDS, Query
+from index.results import Answer, Coverage, Passage, ResourceHit
 from index.retrieval import Candidate
-from index.terms import stem, terms, words
+from index.terms import stem, words
 
-CONFIDENT = 0.45
-BORDERLINE = 0.30
-MAX_PASSAGES = 2
-PASSAGE_MARGIN = 0.12
 RESOURCE_FLOOR = 0.30
 LEXICAL_FLOOR = 0.18
+TOP = 5
+KIND_BONUS = 0.6
+LEVEL_BONUS = 0.3
+FREE_BONUS = 0.2
+PARTIAL_RESOURCES = 3
 
 
-@dataclass(frozen=True)
-class AnswerPolicy:
-    confident: float = CONFIDENT
-    borderline: float = BORDERLINE
-    max_passages: int = MAX_PASSAGES
+@lru_cache(maxsize=16384)
+def stems_of(text: str) -> frozenset[str]:
+    """A text's stems, remembered: each answer reads ~40 candidates' texts."""
+    return frozenset(stem(word) for word in words(text))
 
 
-def matched_words(query: str, indexed: str) -> list[str]:
-    """Query words (as the user wrote them) whose stems occur in the document."""
-    present = _document_stems(indexed)
-    seen: dict[str, None] = {}
-    for word in words(query):
-        if stem(word) in present:
-            seen.setdefault(word)
-    return list(seen)
-
-
-@lru_cache(maxsize=8192)
-def _document_stems(indexed: str) -> frozenset[str]:
-    """A document's stems, remembered: each answer explains ~20 candidates, and splitting
-    their texts again every time was half of an answer's time after the embedding."""
-    return frozenset(stem(word) for word in words(indexed))
-
-
-def is_confident(
-    candidates: Sequence[Candidate], query_terms: QueryTerms, policy: AnswerPolicy
-) -> bool:
+def features(
+    query: Query, candidates: Sequence[Candidate], names: Sequence[NameMatch]
+) -> dict[str, float]:
+    """What the policy weighs: meaning, vocabulary, word match, agreement, names, length."""
     if not candidates:
-        return False
-    best = max(candidate.dense for candidate in candidates)
-    if best >= policy.confident:
-        return True
-    return best >= policy.borderline and query_terms.coverage == 1.0 and bool(query_terms.topical)
+        return {"dense": 0.0, "known": query.known_share, "unknown": query.unknown_share,
+                "match": 0.0, "agree": 0.0, "named": float(bool(names)),
+                "start": float(query.start),
+                "weight": math.log1p(query.weight)}  # fmt: skip
+    both = sum(
+        1
+        for c in candidates
+        if c.dense_rank is not None
+        and c.lexical_rank is not None
+        and c.dense_rank < TOP
+        and c.lexical_rank < TOP
+    )
+    return {
+        "dense": max(c.dense for c in candidates),
+        "known": query.known_share,
+        "unknown": query.unknown_share,
+        "match": max(query.coverage_of(stems_of(c.document.indexed)) for c in candidates[:TOP]),
+        "agree": both / TOP,
+        "named": float(bool(names)),
+        "start": float(query.start),
+        "weight": math.log1p(query.weight),
+    }
 
 
 def compose_answer(
-    query: str,
+    query: Query,
     candidates: Sequence[Candidate],
-    query_terms: QueryTerms,
+    names: Sequence[NameMatch],
     catalog: Catalog,
     k: int,
-    policy: AnswerPolicy = AnswerPolicy(),
+    policy: AnswerPolicy,
+    known: Callable[[str], bool] = lambda word: False,
 ) -> Answer:
-    if not is_confident(candidates, query_terms, policy):
+    """The answer; ``known`` says whether the catalog uses a word (for language detection)."""
+    evidence = features(query, candidates, names)
+    coverage: Coverage = policy.decide(evidence) if candidates else "none"
+    notice = ""
+    language = foreign_language(query.text, known)
+    if language:
+        # The model reads English only: never a confident answer from a misread question,
+        # but the technical terms in it ("LoRA", "RAG") still find what they name.
+        notice = f"The catalog is in English; your question looks like {language}."
+        coverage = "partial" if query.topical or names else "none"
+    if coverage == "none":
         return Answer(
-            query, (), (), confident=False, nearest_topics=nearest_topics(candidates, catalog)
+            query.text,
+            (),
+            (),
+            coverage="none",
+            nearest_topics=nearest_topics(candidates, catalog),
+            notice=notice,
+            features=evidence,
         )
-    passages = select_passages(candidates, catalog, policy, query_terms)
-    resources = rank_resources(query, candidates, passages, catalog, k)
-    return Answer(query, tuple(passages), tuple(resources), confident=True)
+    answered = coverage == "answered"
+    passages = select_passages(query, candidates, catalog, policy) if answered else []
+    resources = rank_resources(query, candidates, names, passages, catalog, k)
+    if coverage == "partial":
+        resources = resources[:PARTIAL_RESOURCES]
+    if not resources and not passages:
+        coverage = "none"
+    return Answer(
+        query.text,
+        tuple(passages),
+        tuple(resources),
+        coverage=coverage,
+        nearest_topics=nearest_topics(candidates, catalog),
+        notice=notice,
+        features=evidence,
+    )
 
 
 def select_passages(
-    candidates: Sequence[Candidate],
-    catalog: Catalog,
-    policy: AnswerPolicy,
-    query_terms: QueryTerms | None = None,
+    query: Query, candidates: Sequence[Candidate], catalog: Catalog, policy: AnswerPolicy
 ) -> list[Passage]:
-    """The best note passages, close in score to the best one; never two from one section.
-
-    A section whose heading names a topical word of the question also qualifies: short
-    questions ("what is RLHF") score low in meaning against a whole paragraph.
-    """
-    chosen: list[Passage] = []
-    floor: float | None = None
-    named = set(query_terms.topical) if query_terms else set()
+    """Note sections about the question, the one whose heading names it first; else none."""
+    scored: list[tuple[float, float, Candidate]] = []
     for candidate in candidates:
         document = candidate.document
         if document.is_resource:
             continue
-        if floor is None:
-            floor = max(policy.borderline, candidate.dense - PASSAGE_MARGIN)
-        by_heading = (
-            candidate.dense >= LEXICAL_FLOOR
-            and candidate.lexical_rank is not None
-            and bool(named & set(terms(document.heading)))
+        heading = query.coverage_of(stems_of(document.heading))
+        text = query.coverage_of(stems_of(document.indexed))
+        about = (
+            (text >= policy.passage_match and candidate.dense >= LEXICAL_FLOOR)
+            or candidate.dense >= policy.passage_dense
+            or (heading >= 0.5 and candidate.dense >= LEXICAL_FLOOR)
         )
-        if candidate.dense < floor and not by_heading:
-            continue
+        if about:
+            scored.append((candidate.dense + 0.3 * heading + 0.2 * text, heading, candidate))
+    scored.sort(key=lambda pair: -pair[0])
+    chosen: list[Passage] = []
+    for score, heading, candidate in scored:
+        document = candidate.document
         note = catalog.note(document.ref)
         if note is None or any(
             p.note_id == note.id and p.heading == document.heading for p in chosen
         ):
             continue
-        cites = tuple(dict.fromkeys(REFERENCE.findall(document.text)))
+        if chosen and (score < scored[0][0] - policy.passage_margin or heading < 0.5):
+            break  # a second quote only when its heading names the asked thing too
         chosen.append(
             Passage(
                 note_id=note.id,
@@ -122,7 +151,7 @@ def select_passages(
                 text=catalog.resolve_references(document.text),
                 position=document.position,
                 score=round(candidate.dense, 4),
-                cites=cites,
+                cites=tuple(dict.fromkeys(REFERENCE.findall(document.text))),
             )
         )
         if len(chosen) >= policy.max_passages:
@@ -137,34 +166,59 @@ def relevant(candidate: Candidate) -> bool:
     return candidate.lexical_rank is not None and candidate.dense >= LEXICAL_FLOOR
 
 
+def intent_bonus(query: Query, resource: Resource) -> float:
+    """How much the entry fits what the question asks for besides its topic."""
+    bonus = 0.0
+    if query.kind and resource.kind in RELATED_KINDS.get(query.kind, (query.kind,)):
+        bonus += KIND_BONUS
+    if query.level and resource.level == query.level:
+        bonus += LEVEL_BONUS
+    if query.free:
+        bonus += FREE_BONUS if resource.free else -FREE_BONUS
+    return bonus
+
+
 def rank_resources(
-    query: str,
+    query: Query,
     candidates: Sequence[Candidate],
+    names: Sequence[NameMatch],
     passages: Sequence[Passage],
     catalog: Catalog,
     k: int,
 ) -> list[ResourceHit]:
-    """Resources matched directly, then those the quoted passages cite; each once."""
-    hits: dict[str, ResourceHit] = {}
+    """Named entries first; then matches by score and intent; then what the quotes cite."""
+    ranked: dict[str, ResourceHit] = {}
+    for match in names:
+        resource = catalog.resource(match.resource_id)
+        if resource is not None:
+            ranked[resource.id] = ResourceHit(resource, 1.0, "name", "you asked for it by name")
+    hits: list[ResourceHit] = []
     for candidate in candidates:
         document = candidate.document
         resource = catalog.resource(document.ref) if document.is_resource else None
-        if resource is None or resource.id in hits or not relevant(candidate):
+        if resource is None or resource.id in ranked or not resource.verified:
             continue
-        hits[resource.id] = resource_hit(query, candidate, resource)
-    cited = [(ref, passage) for passage in passages for ref in passage.cites]
-    ranked = sorted(hits.values(), key=lambda hit: -hit.score)[:k]
-    ranked_ids = {hit.resource.id for hit in ranked}
-    for ref, passage in cited:
-        if len(ranked) >= k + 2:
-            break
-        resource = catalog.resource(ref)
-        if resource is not None and ref not in ranked_ids:
-            ranked_ids.add(ref)
-            ranked.append(
-                ResourceHit(resource, 0.0, "note", f"cited in the note “{passage.source}”")
-            )
-    return ranked
+        if not relevant(candidate):
+            continue
+        hit = resource_hit(query, candidate, resource)
+        # An intent lifts entries on the asked topic, not every video or course.
+        on_topic = query.coverage_of(stems_of(document.indexed)) if query.informative else 1.0
+        score = hit.score * (1.0 + intent_bonus(query, resource) * min(1.0, 2 * on_topic))
+        hits.append(ResourceHit(resource, round(score, 5), hit.matched_by, hit.reason))
+    for hit in sorted(hits, key=lambda h: -h.score):
+        ranked.setdefault(hit.resource.id, hit)
+    result = list(ranked.values())[:k]
+    shown = {hit.resource.id for hit in result}
+    for passage in passages:
+        for ref in passage.cites:
+            resource = catalog.resource(ref)
+            if len(result) >= k + 2:
+                return result
+            if resource is not None and resource.verified and ref not in shown:
+                shown.add(ref)
+                text = f"cited in the note “{passage.source}”"
+                result.append(ResourceHit(resource, 0.0, "note", text))
+    return result
 
 
 def nearest_topics(
@@ -184,7 +238,13 @@ def nearest_topics(
     return tuple(topics)[:n]
 
 
-def resource_hit(query: str, candidate: Candidate, resource: Resource) -> ResourceHit:
+def matched_words(query: Query, indexed: str) -> list[str]:
+    """The question's informative words (as written) that the document contains."""
+    present = stems_of(indexed)
+    return [w.text for w in query.informative if w.term and w.term in present]
+
+
+def resource_hit(query: Query, candidate: Candidate, resource: Resource) -> ResourceHit:
     """The resource with its score and a one-line reason: which words, or meaning alone."""
     matched = matched_words(query, candidate.document.indexed)
     if candidate.lexical_rank is not None and matched:

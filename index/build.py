@@ -18,6 +18,7 @@ from index.dense import APPROXIMATE_FROM, DenseIndex
 from index.documents import build_documents, text_hash
 from index.embedder import Embedder
 from index.errors import BuildFailed, IndexProblem
+from index.policy import policy_for
 from index.results import BuildReport, Document
 from index.store import (
     FORMAT,
@@ -180,6 +181,7 @@ def _manifest(
         },
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(report.seconds, 3),
+        "policy": policy_for(embedder.name).to_json(),
         "versions": _library_versions(),
     }
 

@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import numpy.typing as npt
 
 from index.locations import DEFAULT_MODEL, bundled_model_path
+from index.vectors import Vectors as Vectors
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-
-Vectors = npt.NDArray[np.float32]
 
 # One loaded model per path and process: rebuilds and new Engines reuse it.
 _MODELS: dict[str, Any] = {}

@@ -15,15 +15,19 @@ from typing import Any
 import numpy as np
 
 from catalog import LEVEL_RANK, Catalog, Resource
-from index.answering import AnswerPolicy, compose_answer, relevant, resource_hit
+from index.answering import compose_answer, relevant, resource_hit
 from index.build import Progress, build_index
 from index.embedder import Embedder
 from index.errors import IndexCorrupt, IndexNotBuilt
 from index.freshness import catalog_changes, stale_notice
+from index.names import NameIndex
 from index.paths import find_topic, learning_path
+from index.policy import AnswerPolicy, policy_for
+from index.query import with_context
 from index.results import Answer, BuildReport, Document, LearningPath, ResourceHit
 from index.retrieval import CANDIDATES, Retriever
 from index.store import current_version, load_snapshot, load_version
+from index.terms import stem
 
 MAX_QUERY_CHARS = 1000
 
@@ -60,7 +64,9 @@ class Engine:
         self.index_dir = index_dir
         self.version = version
         self.notices = tuple(notices)
-        self.policy = AnswerPolicy()
+        self.names = NameIndex(catalog.resources, retriever.lexical.document_frequency)
+        stored = manifest.get("policy")
+        self.policy = AnswerPolicy.from_json(stored) if stored else policy_for(embedder.name)
 
     # ---- construction -------------------------------------------------------------------
 
@@ -84,6 +90,12 @@ class Engine:
         fallback = getattr(embedder, "notice", None)
         if fallback:
             notices.append(str(fallback))
+        policy = manifest.get("policy") or {}
+        if policy.get("model") != embedder.name:
+            notices.append(
+                f"no answer policy was fitted for {embedder.name!r}: answers weigh words only, "
+                "not cosine (see index/policy.py)"
+            )
         changes = catalog_changes(served, catalog)
         if changes:
             notices.append(stale_notice(changes, str(manifest.get("built_at", "?"))))
@@ -148,14 +160,12 @@ class Engine:
         """
         started = time.perf_counter()
         cleaned = [_clean(question) for question in questions]
-        vectors = self._encode(cleaned)
+        vectors = self._encode([with_context(question) for question in cleaned])
         embed_ms = (time.perf_counter() - started) * 1000 / max(1, len(cleaned))
         answers = []
         for question, vector in zip(cleaned, vectors, strict=True):
             t0 = time.perf_counter()
-            candidates = self.retriever.retrieve(vector, question, mode=mode) if question else []
-            query_terms = self.retriever.lexical.analyse(question)
-            answer = compose_answer(question, candidates, query_terms, self.catalog, k, self.policy)
+            answer = self._answer(question, vector, k, mode)
             search_ms = (time.perf_counter() - t0) * 1000
             answer.timings_ms.update(
                 embed=round(embed_ms, 2),
@@ -164,6 +174,16 @@ class Engine:
             )
             answers.append(answer)
         return answers
+
+    def _answer(self, question: str, vector: np.ndarray[Any, Any], k: int, mode: str) -> Answer:
+        query = self.retriever.lexical.analyse(question)
+        terms = self.retriever.lexical.analyse(with_context(question)).terms
+        candidates = self.retriever.retrieve(vector, terms, mode=mode) if question else []
+        names = self.names.match(question) if question else []
+        return compose_answer(query, candidates, names, self.catalog, k, self.policy, self._known)
+
+    def _known(self, word: str) -> bool:
+        return self.retriever.lexical.document_frequency(stem(word)) > 0
 
     def search(
         self,
@@ -196,14 +216,23 @@ class Engine:
         limit = len(self.documents) if filtered else max(CANDIDATES, 4 * k)
         vector = self._encode([query])[0]
         hits: list[ResourceHit] = []
-        for candidate in self.retriever.retrieve(vector, query, limit=limit):
+        analysed = self.retriever.lexical.analyse(query)
+        matches = self.names.match(query)
+        named = {match.resource_id for match in matches}
+        for match in matches:
+            resource = self.catalog.resource(match.resource_id)
+            if resource is not None and keep(resource):
+                hits.append(ResourceHit(resource, 1.0, "name", "you asked for it by name"))
+        for candidate in self.retriever.retrieve(vector, analysed.terms, limit=limit):
             document = candidate.document
             resource = self.catalog.resource(document.ref) if document.is_resource else None
-            if resource is None or not keep(resource):
+            if resource is None or resource.id in named or not keep(resource):
+                continue
+            if not resource.verified:
                 continue
             if not relevant(candidate):
                 continue
-            hits.append(resource_hit(query, candidate, resource))
+            hits.append(resource_hit(analysed, candidate, resource))
             if len(hits) >= k:
                 break
         return hits

@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from index.query import Query, analyse
 from index.terms import terms
 
 MIN_CORRECTABLE = 5
@@ -24,20 +24,6 @@ CORRECTION_CUTOFF = 0.84
 # "rlhf" or "attention", not "model" (everywhere) nor "computer" (one passing mention).
 TOPICAL_MIN_DOCS = 3
 TOPICAL_MAX_SHARE = 0.3
-
-
-@dataclass(frozen=True)
-class QueryTerms:
-    """A query as the lexical index sees it."""
-
-    terms: tuple[str, ...]
-    known: tuple[str, ...]
-    topical: tuple[str, ...]
-
-    @property
-    def coverage(self) -> float:
-        """Share of the query's words that the catalog uses at all."""
-        return len(self.known) / len(self.terms) if self.terms else 0.0
 
 
 class LexicalIndex:
@@ -68,22 +54,22 @@ class LexicalIndex:
         )
         return str(best[0]) if best else None
 
-    def analyse(self, query: str) -> QueryTerms:
-        """Terms, the catalog's spelling of each, and those the catalog treats as topics."""
-        # A number the catalog never mentions ("question 9") says nothing about the topic.
-        query_terms = tuple(
-            term
-            for term in dict.fromkeys(terms(query))
-            if not (term.isdigit() and term not in self._frequency)
-        )
-        known = tuple(k for k in (self.correct(t) for t in query_terms) if k is not None)
-        most = max(TOPICAL_MIN_DOCS, TOPICAL_MAX_SHARE * self.size)
-        topical = tuple(t for t in known if TOPICAL_MIN_DOCS <= self._frequency[t] <= most)
-        return QueryTerms(query_terms, known, topical)
+    def document_frequency(self, term: str) -> int:
+        """How many documents use ``term`` (a stem)."""
+        return self._frequency.get(term, 0)
 
-    def scores(self, query: str) -> np.ndarray[Any, Any]:
-        """BM25 score of every document for ``query`` (zeros when no term is known)."""
-        known = list(self.analyse(query).known)
-        if not known or not self.size:
+    def analyse(self, query: str) -> Query:
+        """The question's words, the catalog's spelling of each, and what it asks for."""
+        most = max(TOPICAL_MIN_DOCS, TOPICAL_MAX_SHARE * self.size)
+        return analyse(
+            query,
+            correct=self.correct,
+            frequency=self.document_frequency,
+            is_topical=lambda term: TOPICAL_MIN_DOCS <= self._frequency[term] <= most,
+        )
+
+    def scores(self, query_terms: Sequence[str]) -> np.ndarray[Any, Any]:
+        """BM25 score of every document for the catalog terms (zeros when there are none)."""
+        if not query_terms or not self.size:
             return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+        return np.asarray(self._retriever.get_scores(list(query_terms)), dtype=np.float32)

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from index.embedder import Vectors
+from index.vectors import Vectors
 
 BATCH_SIZE = 8
 

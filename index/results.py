@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from catalog import Resource
 
-MatchedBy = Literal["dense", "lexical", "both", "note", "filters"]
+MatchedBy = Literal["dense", "lexical", "both", "note", "filters", "name"]
+Coverage = Literal["answered", "partial", "none"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class ResourceHit:
             "level": r.level,
             "topics": list(r.topics),
             "free": r.free,
+            "status": r.status,
             "score": self.score,
             "matched_by": self.matched_by,
             "reason": self.reason,
@@ -71,33 +73,49 @@ class ResourceHit:
 
 @dataclass(frozen=True)
 class Answer:
-    """An extractive answer: quoted passages and ranked resources, or an honest 'nothing'."""
+    """An extractive answer: quoted passages and ranked resources, or an honest 'nothing'.
+
+    ``coverage`` is answered (the catalog covers it), partial (it touches on it: the closest
+    resources, labelled as such) or none (nothing, with the nearest topics).
+    """
 
     query: str
     passages: tuple[Passage, ...]
     resources: tuple[ResourceHit, ...]
-    confident: bool
+    coverage: Coverage
     nearest_topics: tuple[str, ...] = ()
+    notice: str = ""
+    features: dict[str, float] = field(default_factory=dict, compare=False)
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
 
     NOTHING = "The catalog has nothing on that question."
+    PARTIAL = "The catalog touches on this but has nothing dedicated to it; the closest:"
+    NO_NOTE = "No note covers this directly; these resources do."
+
+    @property
+    def confident(self) -> bool:
+        return self.coverage == "answered"
 
     @property
     def is_empty(self) -> bool:
-        return not self.confident
+        return self.coverage == "none"
 
     @property
     def text(self) -> str:
         """The short answer: the passages' own words, never generated text."""
-        if not self.confident:
+        if self.coverage == "none":
             return self.NOTHING
-        return "\n\n".join(passage.text for passage in self.passages)
+        if self.coverage == "partial":
+            return self.PARTIAL
+        return "\n\n".join(p.text for p in self.passages) if self.passages else self.NO_NOTE
 
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.query,
+            "coverage": self.coverage,
             "confident": self.confident,
             "answer": self.text,
+            "notice": self.notice,
             "resources": [hit.to_json() for hit in self.resources],
             "passages": [
                 {

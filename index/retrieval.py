@@ -43,17 +43,20 @@ class Retriever:
     def retrieve(
         self,
         vector: np.ndarray,
-        query: str,
+        query_terms: Sequence[str],
         limit: int = CANDIDATES,
         mode: str = "fused",
     ) -> list[Candidate]:
-        """Candidates best first; ``mode`` is fused, dense or lexical (for measuring each)."""
+        """Candidates best first for the query's vector and catalog terms.
+
+        ``mode`` is fused, dense or lexical (for measuring each).
+        """
         if not self.documents:
             return []
         scores, rows = self.dense.search(vector.reshape(1, -1), min(limit, len(self.documents)))
         dense_scores = {int(r): float(s) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0}
         dense_ranking = list(dense_scores)
-        lexical_all = self.lexical.scores(query)
+        lexical_all = self.lexical.scores(query_terms)
         top = np.argsort(-lexical_all, kind="stable")[:limit]
         lexical_ranking = [int(row) for row in top if lexical_all[row] > 0]
         if mode == "dense":

@@ -37,10 +37,10 @@ COMMANDS = {  # name: (args, goal in seconds)
 }
 BOT_PROCESS = """
 import resource, sys
-from bot.context import Locations
-import bot.client  # discord.py and the cogs, as the running bot has them
-from tests.eval.scoring import load_questions
-engine = Locations.from_options(None, None).engine()
+from bot.config import Locations, Settings
+import bot.discord.client  # discord.py and the cogs, as the running bot has them
+from tests.eval.dataset import load_questions
+engine = Locations.from_settings(Settings()).engine()
 on_topic, _ = load_questions()
 for item in on_topic[:40]:
     engine.answer(item["q"])
@@ -144,7 +144,7 @@ def warm_rows(catalog_dir: Path, index_dir: Path) -> tuple[list[Row], Any, Any]:
     from catalog import load_catalog
     from index import Engine, SentenceTransformerEmbedder
     from index.embedder import default_embedder
-    from tests.eval.scoring import load_questions
+    from tests.eval.dataset import load_questions
 
     catalog = load_catalog(catalog_dir)
     fast = Engine.load(index_dir, catalog, default_embedder())
@@ -190,18 +190,31 @@ def warm_rows(catalog_dir: Path, index_dir: Path) -> tuple[list[Row], Any, Any]:
 
 
 def quality_rows(fast: Any, slow: Any) -> list[Row]:
-    from tests.eval.scoring import score
+    """Held-out quality only: the tuning split is what the policy was fitted on."""
+    from tests.eval.dataset import cases
+    from tests.eval.scoring import FALSE_NOTHING, baseline, score
 
+    heldout = cases("heldout")
     rows = []
     for label, engine in (("onnxruntime", fast), ("sentence-transformers", slow)):
-        result = score(engine, "fused")
+        f = score(engine, heldout).figures
         rows.append(
             (
-                f"hit@3 / abstention, {label}",
-                f"{result.hit_at_3:.3f} / {result.abstention:.3f}",
-                "fused, tests/eval/questions.yaml",
+                f"held-out hit@1 / hit@3 / MRR@5, {label}",
+                f"{f['hit@1']:.3f} / {f['hit@3']:.3f} / {f['MRR@5']:.3f}",
+                f"nothing for answerable {f[FALSE_NOTHING]:.3f}, "
+                f"declined {f['declined (off-topic, traps)']:.3f}, "
+                f"uncovered honest {f['uncovered answered honestly']:.3f}",
             )
         )
+    naive = baseline(fast, heldout).figures
+    rows.append(
+        (
+            "held-out hit@1 / hit@3 / MRR@5, naive FAISS baseline",
+            f"{naive['hit@1']:.3f} / {naive['hit@3']:.3f} / {naive['MRR@5']:.3f}",
+            "title + description cosine top 3, never declines",
+        )
+    )
     return rows
 
 

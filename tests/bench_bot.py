@@ -10,45 +10,22 @@ from __future__ import annotations
 import asyncio
 import statistics
 import tempfile
-import threading
 import time
-from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from rich.console import Console
 from rich.table import Table
 
 from bot import create_bot
-from bot.context import Locations
-from bot.settings import Settings
-from tests.eval.scoring import load_questions
+from bot.config import Locations, Settings
+from tests.eval.dataset import load_questions
 from tests.fakes import FakeDiscord, FakeInteraction
+from tests.fakes.threaded import FakeOnItsOwnLoop
 
 T = TypeVar("T")
 
 BURST = 50
-
-
-class FakeOnItsOwnLoop:
-    """The fake Discord on a separate thread and event loop, as the real Discord is.
-
-    The bot's loop then carries only the bot's own work, so its lag is the bot's.
-    """
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.fake = FakeDiscord(interaction_deadline=None)
-
-    async def call(self, coro: Coroutine[Any, Any, T]) -> T:
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self.loop))
-
-    def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self.fake.close(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
 
 
 def answered(interaction: FakeInteraction) -> bool:
@@ -139,7 +116,7 @@ async def measure(index_dir: Path) -> list[tuple[str, str, str]]:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="studybot-bench-bot-") as work:
         index_dir = Path(work) / "index"
-        locations = Locations.from_options(None, str(index_dir))
+        locations = Locations.from_settings(Settings(), None, str(index_dir))
         locations.engine()
         rows = asyncio.run(measure(index_dir))
     table = Table(title="studybot bench: Discord burst", title_justify="left")

@@ -28,10 +28,10 @@ from tests.bench import CATALOG, QUESTION, ROOT, Row, mark, timed
 PER_FILE = 500
 BOT_PROCESS = """
 import sys
-from bot.context import Locations
-import bot.client
-from tests.eval.scoring import load_questions
-engine = Locations.from_options(None, None).engine()
+from bot.config import Locations, Settings
+import bot.discord.client
+from tests.eval.dataset import load_questions
+engine = Locations.from_settings(Settings()).engine()
 on_topic, _ = load_questions()
 for item in on_topic[:40]:
     engine.answer(item["q"])
@@ -136,7 +136,7 @@ def cold_ask(env: dict[str, str]) -> Row:
 def warm_row(catalog_dir: Path, index_dir: Path) -> Row:
     from index import Engine
     from index.embedder import default_embedder
-    from tests.eval.scoring import load_questions
+    from tests.eval.dataset import load_questions
 
     engine = Engine.load(index_dir, catalog_dir, default_embedder())
     questions = [item["q"] for item in load_questions()[0]]

@@ -20,6 +20,8 @@ from catalog import Catalog, load_catalog
 from index import Engine
 from index.terms import terms
 
+pytest_plugins = ["tests.botkit"]
+
 DATA = Path(__file__).parent / "data"
 TINY_CATALOG = DATA / "catalog"
 REAL_CATALOG = Path(__file__).parent.parent / "catalog" / "data"

@@ -9,69 +9,19 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot import create_bot
-from bot.settings import Settings
+from bot.config import Settings
 from index import Engine
 from index.store import current_version
+from tests.botkit import button, embed_text, settings_for
 from tests.conftest import REAL_CATALOG
 from tests.fakes import EPHEMERAL, FakeDiscord, running_bot
 
 CALLBACK = r"^/interactions/\d+/[^/]+/callback$"
-
-
-def settings_for(engine: Engine, **extra: object) -> Settings:
-    values: dict[str, object] = {
-        "STUDYBOT_CATALOG_DIR": str(REAL_CATALOG),
-        "STUDYBOT_INDEX_DIR": str(engine.index_dir),
-        "STUDYBOT_ASK_COOLDOWN_SECONDS": 0,
-        **extra,
-    }
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord(heartbeat_interval_ms=1000) as server:
-        yield server
-
-
-@pytest.fixture
-def settings(real_engine: Engine, fake: FakeDiscord) -> Settings:
-    return settings_for(
-        real_engine,
-        DISCORD_GUILD_ID=fake.guild_id,
-        STUDYBOT_ASK_CHANNEL_IDS=str(fake.other_channel_id),
-    )
-
-
-@pytest.fixture
-async def bot(fake: FakeDiscord, settings: Settings, tmp_path: Path):  # type: ignore[no-untyped-def]
-    settings.feedback_db = tmp_path / "feedback.sqlite3"
-    async with running_bot(fake, create_bot(settings, guild_ready_timeout=0.05)) as client:
-        yield client
-
-
-def button(message: dict, label: str) -> str:
-    """The custom id of the button a user would click, found by its label or emoji."""
-    for row in message["components"]:
-        for item in row["components"]:
-            if item.get("label") == label or (item.get("emoji") or {}).get("name") == label:
-                return str(item["custom_id"])
-    raise AssertionError(f"no {label!r} button in {message['components']}")
-
-
-def embed_text(message: dict) -> str:
-    parts = []
-    for embed in message.get("embeds", []):
-        parts += [embed.get("title", ""), embed.get("description", "")]
-        parts += [f"{f['name']} {f['value']}" for f in embed.get("fields", [])]
-        parts.append((embed.get("footer") or {}).get("text", ""))
-    return "\n".join(parts)
 
 
 async def test_connects_and_syncs_every_command_to_the_guild(fake: FakeDiscord, bot) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.terminal.cli import main
 from index import Engine
 
 ROOT = Path(__file__).parent.parent

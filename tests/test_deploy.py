@@ -19,9 +19,9 @@ import pytest
 import yaml
 from compose_spec import PyCompose
 
+from bot.config import Settings
 from bot.logs import setup_logging
 from bot.ops import check_health, write_heartbeat
-from bot.settings import Settings
 from catalog import load_catalog
 from index.build import build_index
 from tests.conftest import TINY_CATALOG, FakeEmbedder
@@ -102,10 +102,11 @@ def test_the_containers_commands_work_outside_docker(tmp_path: Path, real_embedd
 
 def test_health_reports_a_damaged_index_and_a_stale_heartbeat(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
-    assert check_health(index_dir, bot=False, max_age=60)[0].startswith("the index does not load")
-    build_index(load_catalog(TINY_CATALOG), FakeEmbedder(), index_dir)
-    assert check_health(index_dir, bot=False, max_age=60) == []
     beat = tmp_path / "beat.json"
+    missing = check_health(index_dir, bot=False, max_age=60, heartbeat=beat)
+    assert missing[0].startswith("the index does not load")
+    build_index(load_catalog(TINY_CATALOG), FakeEmbedder(), index_dir)
+    assert check_health(index_dir, bot=False, max_age=60, heartbeat=beat) == []
     beat.write_text(json.dumps({"time": time.time() - 600, "ready": True}))
     [problem] = check_health(index_dir, bot=True, max_age=60, heartbeat=beat)
     assert problem.startswith("the bot last reported 6")
@@ -120,7 +121,7 @@ def test_env_example_lists_every_setting_with_a_comment() -> None:
             listed[name] = number
             assert lines[number - 1].startswith("#"), f"{name} has no comment above it"
     aliases = {field.alias for field in Settings.model_fields.values()}
-    read_elsewhere = {"STUDYBOT_DATA_DIR", "STUDYBOT_MODEL_CACHE"}
+    read_elsewhere = {"STUDYBOT_MODEL_CACHE"}  # read by index/onnx_models.py
     assert set(listed) == aliases | read_elsewhere
     Settings(_env_file=ROOT / ".env.example")  # type: ignore[call-arg]  # the defaults parse
 

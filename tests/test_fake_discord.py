@@ -433,10 +433,11 @@ async def test_heartbeats_steady_under_concurrent_commands() -> None:
         )
         shown = await asyncio.gather(*(i.wait_response(10) for i in inters))
         assert {s["embeds"][0]["title"] for s in shown} == {f"Topic {n}" for n in range(50)}
-        await asyncio.sleep(max(0.0, start + 1.0 - time.monotonic()))
-        beats = [t for t in fake.heartbeat_times if t >= start]
-        assert len(beats) >= 4
-        assert fake.max_heartbeat_gap(since=start) < 0.2 + 0.15
+        finished = time.monotonic()
+        await fake.wait_until(lambda: fake.heartbeat_times[-1] > finished, timeout=2)
+        # How many beats fit in a second depends on the machine's load; the longest gap
+        # between two beats is what shows a blocked loop.
+        assert fake.max_heartbeat_gap(since=start - 0.2) < 0.2 + 0.15
 
 
 async def test_heartbeat_gap_detects_blocked_loop() -> None:

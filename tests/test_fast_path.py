@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.terminal.cli import main
 from catalog import load_catalog
 from index import Engine, build_index, onnx_models
 from index.embedder import default_embedder
 from index.locations import DEFAULT_MODEL
 from tests.conftest import FakeEmbedder
-from tests.eval.scoring import load_questions
+from tests.eval.dataset import load_questions
 
 ROOT = Path(__file__).parent.parent
 LONG = " ".join(["Pipeline parallelism splits the layers of a model across devices."] * 60)
@@ -155,7 +155,7 @@ def test_without_onnxruntime_index_status_says_so_once(
 
 CHECK_IMPORTS = """
 import sys
-from bot.cli import main
+from bot.terminal.cli import main
 try:
     main(sys.argv[1:], standalone_mode=False)
 finally:

@@ -7,12 +7,12 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.terminal.cli import main
 from catalog import Resource, load_catalog
 from catalog.importer import draft_entries, normalise_url
 from tests.conftest import DATA
 
-SEED = DATA / "seed" / "seed.md"  # /work/shared/seed's document, byte for byte
+SEED = DATA / "seed" / "000_e1cf370f7d470737.txt"
 
 
 def test_the_seed_yields_its_16_links_with_clean_text(tiny_catalog) -> None:  # type: ignore[no-untyped-def]

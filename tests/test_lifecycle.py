@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot import create_bot
-from bot.lifecycle import RESTARTING, shut_down
+from bot.discord.lifecycle import RESTARTING, shut_down
 from index import Engine
 from tests.conftest import REAL_CATALOG
 from tests.fakes import FakeDiscord, running_bot

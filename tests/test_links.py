@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.terminal.cli import main
 from catalog.links import LinkOptions, check_links
 from tests.test_catalog import line_of
 

@@ -1,54 +1,116 @@
-"""Retrieval quality on learners' own questions, with the real model and the real catalog."""
+"""Answer quality with the real model and catalog, on questions written blind and held out.
+
+Floors sit a little under the figures measured when the policy was fitted (see the README),
+so a change that makes answers worse for learners fails here.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from index import Engine
-from tests.eval.scoring import Score, load_questions, score
-
-
-def test_the_eval_set_is_big_enough_and_names_real_resources(real_engine: Engine) -> None:
-    on_topic, off_topic = load_questions()
-    assert len(on_topic) >= 60 and len(off_topic) >= 15
-    ids = {resource.id for resource in real_engine.catalog.resources}
-    for item in on_topic:
-        assert set(item["expect"]) <= ids, item
+from tests.eval.dataset import blind_cases, cases
+from tests.eval.scoring import FALSE_NOTHING, Score, baseline, score
 
 
 @pytest.fixture(scope="session")
-def fused(real_engine: Engine) -> Score:
-    """The fused score, computed once: three tests read it."""
-    return score(real_engine, "fused")
+def heldout(real_engine: Engine) -> Score:
+    return score(real_engine, cases("heldout"))
 
 
-def test_learners_questions_find_a_right_resource_in_the_top_3(fused: Score) -> None:
-    result = fused
-    assert result.hit_at_3 >= 0.9, "\n".join(result.misses)
+def test_every_label_names_a_real_resource(real_engine: Engine) -> None:
+    ids = {resource.id for resource in real_engine.catalog.resources}
+    for case in blind_cases() + cases("tuning"):
+        assert set(case.expect) <= ids, case
+        assert case.named is None or case.named in ids, case
 
 
-def test_off_topic_questions_get_an_honest_nothing(fused: Score) -> None:
-    result = fused
-    assert result.abstention >= 0.9, result.false_answers
+def test_the_heldout_split_is_big_enough_and_has_every_kind_of_case() -> None:
+    chosen = cases("heldout")
+    kinds = {case.answer for case in chosen}
+    assert len(chosen) >= 120 and kinds == {"covered", "uncovered", "decline"}
 
 
-def test_fusion_is_at_least_as_good_as_either_retriever_alone(
-    real_engine: Engine, fused: Score
+def test_learners_questions_find_a_right_resource_in_the_top_3(heldout: Score) -> None:
+    assert heldout.figures["hit@3"] >= 0.85, "\n".join(heldout.failures.get("hit@3", []))
+
+
+def test_the_engine_ranks_better_than_a_plain_faiss_retriever(
+    real_engine: Engine, heldout: Score
 ) -> None:
-    assert fused.hit_at_3 >= score(real_engine, "dense").hit_at_3
-    assert fused.hit_at_3 >= score(real_engine, "lexical").hit_at_3
+    naive = baseline(real_engine, cases("heldout"))
+    assert heldout.figures["hit@1"] >= naive.figures["hit@1"] + 0.10
+
+
+def test_answerable_questions_rarely_get_nothing(heldout: Score) -> None:
+    assert heldout.figures[FALSE_NOTHING] <= 0.05, heldout.failures.get(FALSE_NOTHING)
+
+
+def test_off_topic_questions_and_near_field_traps_are_declined(heldout: Score) -> None:
+    figure = heldout.figures["declined (off-topic, traps)"]
+    assert figure >= 0.85, heldout.failures.get("not declined")
+
+
+def test_a_resource_asked_for_by_name_comes_first(heldout: Score) -> None:
+    assert heldout.figures["named found first"] >= 0.9, heldout.failures.get("named first")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("the original transformer paper", "attention-is-all-you-need"),
+        ("karpathy tokenizer video", "karpathy-gpt-tokenizer"),
+        ("stanford cs324", "stanford-cs324"),
+        ("chinchila paper", "chinchilla-paper"),
+    ],
+)
+def test_named_lookups_rank_the_named_resource_first(
+    real_engine: Engine, question: str, expected: str
+) -> None:
+    answer = real_engine.answer(question)
+    assert answer.resources[0].resource.id == expected
+    assert real_engine.search(question)[0].resource.id == expected
 
 
 def test_pipeline_question_quotes_the_parallelism_note(real_engine: Engine) -> None:
     answer = real_engine.answer("How does pipeline parallelism work?")
-    assert answer.confident
+    assert answer.coverage == "answered"
     assert answer.passages[0].note_id == "parallelism"
     assert "pipeline" in answer.passages[0].heading.lower()
 
 
-def test_a_short_acronym_question_still_quotes_the_section_named_after_it(
+def test_a_short_acronym_question_quotes_the_section_named_after_it(real_engine: Engine) -> None:
+    answer = real_engine.answer("what is RLHF")
+    assert answer.coverage == "answered"
+    assert answer.passages and "RLHF" in answer.passages[0].heading
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how does a step down transformer reduce voltage",
+        "what's a good recipe for sourdough bread",
+        "thanks!",
+    ],
+)
+def test_questions_from_other_fields_get_nothing(real_engine: Engine, question: str) -> None:
+    answer = real_engine.answer(question)
+    assert answer.coverage == "none" and not answer.resources
+
+
+def test_a_question_in_another_language_is_never_answered_confidently(
     real_engine: Engine,
 ) -> None:
-    answer = real_engine.answer("what is RLHF")
-    assert answer.confident
-    assert answer.passages and "RLHF" in answer.passages[0].heading
+    answer = real_engine.answer("Wie funktioniert LoRA genau? Gibt es ein gutes Tutorial?")
+    assert answer.coverage != "answered"
+    assert "English" in answer.notice
+
+
+def test_an_entry_whose_target_is_unknown_is_only_recommended_by_name(
+    real_engine: Engine,
+) -> None:
+    unverified = {r.id for r in real_engine.catalog.resources if not r.verified}
+    assert unverified
+    for question in ("understand the steps of a transformer", "transformer steps explained"):
+        shown = {hit.resource.id for hit in real_engine.answer(question).resources}
+        assert not shown & unverified

@@ -9,9 +9,9 @@ import re
 import discord
 from PIL import Image
 
-from bot import render
-from bot.render import LIMITS
-from bot.token_image import PALETTE, token_colours, token_png
+from bot.discord import render
+from bot.discord.render import LIMITS
+from bot.discord.token_image import PALETTE, token_colours, token_png
 from catalog import Catalog, Problem, Resource
 from index import Answer, BuildReport, LearningPath, Passage, PathStep, ResourceHit
 from index.token_split import Token, TokenSplit, split_tokens
@@ -76,7 +76,7 @@ def test_answer_quotes_the_passage_with_its_source_and_links_what_it_cites() -> 
         score=0.7,
         cites=("attention-paper",),
     )
-    answer = Answer("what is attention?", (passage,), (hit(paper),), confident=True)
+    answer = Answer("what is attention?", (passage,), (hit(paper),), coverage="answered")
     embed = render.answer_embed(answer, catalog_of(paper))
     assert embed.title == "what is attention?"
     assert embed.description is not None
@@ -88,7 +88,7 @@ def test_answer_quotes_the_passage_with_its_source_and_links_what_it_cites() -> 
 
 def test_answer_lists_linked_resources_in_rank_order() -> None:
     hits = [hit(resource(f"res-{n}", f"Resource {n}")) for n in range(1, 4)]
-    answer = Answer("q", (), tuple(hits), confident=True)
+    answer = Answer("q", (), tuple(hits), coverage="answered")
     embed = render.answer_embed(answer, catalog_of(*(h.resource for h in hits)))
     field = embed.fields[0]
     assert field.name == "Recommended resources"
@@ -103,14 +103,14 @@ def test_answer_lists_linked_resources_in_rank_order() -> None:
 
 
 def test_more_flag_points_to_the_more_resources_button() -> None:
-    answer = Answer("q", (), (hit(resource("r")),), confident=True)
+    answer = Answer("q", (), (hit(resource("r")),), coverage="answered")
     embed = render.answer_embed(answer, catalog_of(), more=True)
     assert embed.footer.text is not None and "More resources" in embed.footer.text
 
 
 def test_unsure_answer_says_so_and_suggests_the_nearest_topics() -> None:
     answer = Answer(
-        "how do I fix my car?", (), (), confident=False, nearest_topics=("rag", "agents")
+        "how do I fix my car?", (), (), coverage="none", nearest_topics=("rag", "agents")
     )
     embed = render.answer_embed(answer, catalog_of())
     assert embed.title == "Nothing in the catalog on that"
@@ -133,7 +133,7 @@ def test_huge_answer_never_exceeds_any_limit() -> None:
         for n in range(3)
     )
     hits = tuple(hit(r, "matched words: " + "attention, " * 50) for r in resources)
-    answer = Answer("why? " * 400, passages, hits, confident=True)
+    answer = Answer("why? " * 400, passages, hits, coverage="answered")
     embed = render.answer_embed(answer, catalog_of(*resources), more=True)
     assert_within_limits(embed)
     assert embed.description is not None and embed.description.count("— *Note") == 3
@@ -143,7 +143,7 @@ def test_huge_answer_never_exceeds_any_limit() -> None:
 def test_a_long_code_sample_cut_short_still_shows_where_it_comes_from() -> None:
     code = "Example:\n```python\n" + "x = 1\n" * 2000 + "```"
     passage = Passage("n", "Note", "Code", code, 0, 0.9)
-    embed = render.answer_embed(Answer("q", (passage,), (), confident=True), catalog_of())
+    embed = render.answer_embed(Answer("q", (passage,), (), coverage="answered"), catalog_of())
     description = embed.description or ""
     assert description.count("```") % 2 == 0
     assert description.endswith("— *Note \u203a Code*")

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.terminal.cli import main
 from catalog import load_catalog
 from index import Engine
 from index.build import build_index

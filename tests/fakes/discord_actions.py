@@ -16,6 +16,7 @@ from typing import Any
 
 from .discord_payloads import (
     JSON,
+    MESSAGE_CONTENT_INTENT,
     find_component,
     mentioned_user_ids,
     message_payload,
@@ -271,8 +272,15 @@ class FakeUserActions(FakeRest):
         channel_id: int | None = None,
         reply_to: JSON | None = None,
         attachments: list[tuple[str, bytes]] | None = None,
+        type: int = 0,
+        message_id: int | None = None,
     ) -> JSON:
-        """A user posts a message (MESSAGE_CREATE); mentions default to <@id>s in content."""
+        """A user posts a message (MESSAGE_CREATE); mentions default to <@id>s in content.
+
+        ``type`` is the message type: 0 default, 19 reply (set by ``reply_to``), or a system
+        type such as 7 (member joined) or 18 (thread created)
+        (https://discord.com/developers/docs/resources/message#message-object-message-types).
+        """
         uid = self._uid(author)
         cid = channel_id or self.channel_id
         ids = [self._uid(m) for m in mentions] if mentions is not None else None
@@ -291,7 +299,9 @@ class FakeUserActions(FakeRest):
             content=content,
             member=self.member_partial(uid) if uid in self.member_roles else None,
             mentions=mentioned,
+            message_id=message_id,
         )
+        msg["type"] = type
         if attachments:
             parts = [
                 RecordedPart(f"files[{i}]", name, "application/octet-stream", data)
@@ -310,5 +320,23 @@ class FakeUserActions(FakeRest):
                 self.messages.get(int(reply_to["id"]), reply_to)
             )
         self.messages[int(msg["id"])] = msg
-        await self.dispatch("MESSAGE_CREATE", copy.deepcopy(msg))
+        await self.dispatch("MESSAGE_CREATE", self.as_the_bot_sees(msg))
         return msg
+
+    def as_the_bot_sees(self, msg: JSON) -> JSON:
+        """A copy of ``msg`` with content, embeds, attachments, components and poll emptied when
+        the bot identified without the message-content intent, except in DMs, the bot's own
+        messages and messages that mention it
+        (https://discord.com/developers/docs/events/gateway#message-content-intent)."""
+        seen = copy.deepcopy(msg)
+        session = self._session
+        intents = session.intents if session is not None else None
+        if intents is None or intents & MESSAGE_CONTENT_INTENT:
+            return seen
+        mentioned = any(int(u["id"]) == self.bot_user_id for u in seen.get("mentions") or [])
+        own = int(seen["author"]["id"]) == self.bot_user_id
+        if mentioned or own or not seen.get("guild_id"):
+            return seen
+        seen.update(content="", embeds=[], attachments=[], components=[])
+        seen.pop("poll", None)
+        return seen

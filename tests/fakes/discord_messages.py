@@ -153,7 +153,11 @@ class FakeMessages(FakeGateway):
                 value = payload[key]
                 msg[key] = ("" if key == "content" else []) if value is None else value
         if "flags" in payload and not creating and payload["flags"] is not None:
-            msg["flags"] = (msg["flags"] & (EPHEMERAL | LOADING)) | payload["flags"]
+            # An existing message's ephemeral state cannot change: an edit (and the first
+            # follow-up after a defer, which Discord turns into an edit) keeps it
+            # (https://discord.com/developers/docs/interactions/receiving-and-responding#create-followup-message).
+            kept = msg["flags"] & (EPHEMERAL | LOADING)
+            msg["flags"] = kept | (payload["flags"] & ~EPHEMERAL)
         if not creating:
             if "attachments" in payload:
                 keep = {str(a.get("id")) for a in payload["attachments"] or []}

@@ -19,6 +19,10 @@ EPHEMERAL = 1 << 6
 ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
 ALL_PERMISSIONS = (1 << 53) - 1
+SEND_MESSAGES = 1 << 11
+READ_HISTORY = 1 << 16
+SEND_MESSAGES_IN_THREADS = 1 << 38
+MESSAGE_CONTENT_INTENT = 1 << 15
 #: What @everyone may do in the fake guild: view, send, embed, attach, history, reactions, threads.
 EVERYONE_PERMISSIONS = (
     (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 6) | (1 << 35) | (1 << 38)
@@ -110,6 +114,33 @@ def text_channel_payload(
     }
 
 
+def forum_channel_payload(
+    channel_id: int, guild_id: int, name: str, position: int, tags: list[JSON]
+) -> JSON:
+    """A forum channel (type 15): only threads ("posts") live in it; ``available_tags`` lists
+    the tags a post may carry (https://discord.com/developers/docs/topics/threads#forums)."""
+    return {
+        **text_channel_payload(channel_id, guild_id, name, position),
+        "type": 15,
+        "available_tags": tags,
+        "default_reaction_emoji": None,
+        "default_sort_order": None,
+        "default_forum_layout": 0,
+        "default_thread_rate_limit_per_user": 0,
+    }
+
+
+def tag_payload(tag_id: int, name: str) -> JSON:
+    """A forum tag (https://discord.com/developers/docs/resources/channel#forum-tag-object)."""
+    return {
+        "id": str(tag_id),
+        "name": name,
+        "moderated": False,
+        "emoji_id": None,
+        "emoji_name": None,
+    }
+
+
 def category_payload(channel_id: int, guild_id: int, name: str) -> JSON:
     """A category channel (type 4)."""
     return {
@@ -130,6 +161,7 @@ def thread_payload(
 ) -> JSON:
     """A public thread (type 11) as returned by the create-thread routes."""
     return {
+        "applied_tags": [],
         "id": str(thread_id),
         "type": 11,
         "guild_id": str(guild_id),

@@ -21,6 +21,9 @@ from .discord_messages import FakeMessages, Reply, _error
 from .discord_payloads import (
     EPHEMERAL,
     JSON,
+    READ_HISTORY,
+    SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
     snowflake,
     thread_payload,
 )
@@ -42,6 +45,7 @@ class FakeRest(FakeMessages):
     """REST routing, recording and 429 injection (fourth layer of FakeDiscord)."""
 
     interaction_deadline: float | None
+    interaction_token_ttl: float
     shard_count: int
 
     def __init__(self) -> None:
@@ -84,6 +88,7 @@ class FakeRest(FakeMessages):
             ("PUT", msg + r"/(?P<mid>\d+)/reactions/(?P<emoji>[^/]+)/@me", self._react),
             ("POST", "/channels/" + p.format("cid") + "/typing", self._no_content),
             ("GET", "/channels/" + p.format("cid"), self._get_channel),
+            ("PATCH", "/channels/" + p.format("cid"), self._edit_channel),
             ("POST", "/users/@me/channels", self._create_dm),
             ("GET", r"/guilds/(?P<gid>\d+)", self._get_guild),
             ("GET", r"/guilds/(?P<gid>\d+)/channels", self._get_guild_channels),
@@ -251,8 +256,16 @@ class FakeRest(FakeMessages):
     # -- interactions -----------------------------------------------------------------------
 
     def _interaction(self, app: str, token: str) -> FakeInteraction | None:
+        """The interaction a webhook token belongs to, while the token is valid: 15 minutes on
+        Discord (https://discord.com/developers/docs/interactions/receiving-and-responding#followup-messages),
+        ``interaction_token_ttl`` here."""
         inter = self.interactions.get(token)
-        return inter if inter is not None and app == str(self.application_id) else None
+        if inter is None or app != str(self.application_id):
+            return None
+        if time.monotonic() - inter.created > self.interaction_token_ttl:
+            inter.errors.append({"message": "Invalid Webhook Token", "code": 50027})
+            return None
+        return inter
 
     async def _callback(self, rec: RecordedRequest, app: str, token: str) -> Reply:
         inter = self.interactions.get(token)
@@ -301,7 +314,7 @@ class FakeRest(FakeMessages):
     async def _followup(self, rec: RecordedRequest, app: str, token: str) -> Reply:
         inter = self._interaction(app, token)
         if inter is None:
-            return _error(404, 10015, "Unknown Webhook")
+            return self._no_webhook(token)
         original = inter.original
         if original is not None and original["flags"] & LOADING:
             # Discord turns the first follow-up after a defer into the deferred message itself.
@@ -328,13 +341,22 @@ class FakeRest(FakeMessages):
             return inter, inter.original
         return inter, self.messages.get(int(mid))
 
+    def _no_webhook(self, token: str) -> Reply:
+        if token in self.interactions:  # known but expired
+            return _error(401, 50027, "Invalid Webhook Token")
+        return _error(404, 10015, "Unknown Webhook")
+
     async def _hook_get(self, rec: RecordedRequest, app: str, token: str, mid: str) -> Reply:
-        _, msg = self._hook_target(app, token, mid)
+        inter, msg = self._hook_target(app, token, mid)
+        if inter is None:
+            return self._no_webhook(token)
         return (200, msg) if msg is not None else _error(404, 10008, "Unknown Message")
 
     async def _hook_edit(self, rec: RecordedRequest, app: str, token: str, mid: str) -> Reply:
         inter, msg = self._hook_target(app, token, mid)
-        if inter is None or msg is None:
+        if inter is None:
+            return self._no_webhook(token)
+        if msg is None:
             return _error(404, 10008, "Unknown Message")
         inter.edits += 1
         reply = await self._edit(msg, rec.payload, rec.files)
@@ -343,7 +365,9 @@ class FakeRest(FakeMessages):
 
     async def _hook_del(self, rec: RecordedRequest, app: str, token: str, mid: str) -> Reply:
         inter, msg = self._hook_target(app, token, mid)
-        if inter is None or msg is None:
+        if inter is None:
+            return self._no_webhook(token)
+        if msg is None:
             return _error(404, 10008, "Unknown Message")
         reply = await self._delete(int(msg["id"]))
         inter._notify()
@@ -352,8 +376,17 @@ class FakeRest(FakeMessages):
     # -- channels ---------------------------------------------------------------------------
 
     async def _create_message(self, rec: RecordedRequest, cid: str) -> Reply:
-        if int(cid) not in self.channels:
+        channel = self.channels.get(int(cid))
+        if channel is None:
             return _error(404, 10003, "Unknown Channel")
+        if channel["type"] in (15, 16):  # only threads live in forum and media channels
+            return _error(400, 50008, "Cannot send messages in a non-text channel")
+        needed = SEND_MESSAGES_IN_THREADS if channel["type"] in (10, 11, 12) else SEND_MESSAGES
+        if self.bot_denied(int(cid), needed) or (
+            (rec.payload or {}).get("message_reference") and self.bot_denied(int(cid), READ_HISTORY)
+        ):
+            # https://discord.com/developers/docs/topics/opcodes-and-status-codes#json (50013)
+            return _error(403, 50013, "Missing Permissions")
         msg = self._new_message(int(cid), rec.payload or {}, rec.files)
         await self._echo("MESSAGE_CREATE", msg)
         return 200, msg
@@ -397,6 +430,30 @@ class FakeRest(FakeMessages):
         if self._session is not None:
             await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
         return 201, thread
+
+    async def _edit_channel(self, rec: RecordedRequest, cid: str) -> Reply:
+        """Modify a thread: name, archived, locked, and for forum posts ``applied_tags``, which
+        must be tags of the parent forum
+        (https://discord.com/developers/docs/resources/channel#modify-channel-jsonparams-thread)."""
+        channel = self.channels.get(int(cid))
+        if channel is None:
+            return _error(404, 10003, "Unknown Channel")
+        body = rec.payload or {}
+        if "applied_tags" in body:
+            parent = self.channels.get(int(channel.get("parent_id") or 0), {})
+            known = {t["id"] for t in parent.get("available_tags", [])}
+            if parent.get("type") not in (15, 16) or not set(body["applied_tags"]) <= known:
+                return _error(400, 50035, "Invalid Form Body (applied_tags)")
+            channel["applied_tags"] = [str(t) for t in body["applied_tags"]]
+        for key in ("name", "rate_limit_per_user"):
+            if key in body:
+                channel[key] = body[key]
+        for key in ("archived", "locked", "auto_archive_duration"):
+            if key in body and "thread_metadata" in channel:
+                channel["thread_metadata"][key] = body[key]
+        if self._session is not None and channel["type"] in (10, 11, 12):
+            await self.dispatch("THREAD_UPDATE", copy.deepcopy(channel))
+        return 200, channel
 
     async def _react(self, rec: RecordedRequest, cid: str, mid: str, emoji: str) -> Reply:
         self.reactions.append((int(mid), emoji))

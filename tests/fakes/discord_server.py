@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
-from .discord_actions import FakeUserActions
 from .discord_payloads import JSON
+from .discord_threads import FakeThreads
 from .discord_world import UserRef
 
 if TYPE_CHECKING:
@@ -27,12 +27,13 @@ if TYPE_CHECKING:
 ClientT = TypeVar("ClientT", bound="discord.Client")
 
 
-class FakeDiscord(FakeUserActions):
+class FakeDiscord(FakeThreads):
     """Fake Discord on 127.0.0.1 with one guild; see module docstring.
 
     Well-known objects: `guild_id`, `channel_id` (#general), `other_channel_id` (#study),
     `role_id` (Student), `admin_role_id` (Admin: Administrator + Manage Guild), `bot_user`,
-    `user` (regular member "alice"), `admin` (guild owner "bob"), `application_id`.
+    `user` (regular member "alice"), `admin` (guild owner "bob"), `application_id`,
+    `forum_id` (a forum with an "Answered" tag, `answered_tag_id`), `bare_forum_id` (no tags).
     """
 
     def __init__(
@@ -41,6 +42,7 @@ class FakeDiscord(FakeUserActions):
         token: str = "fake-bot-token",
         heartbeat_interval_ms: int = 1000,
         interaction_deadline: float | None = 3.0,
+        interaction_token_ttl: float = 15 * 60,
         echo_bot_messages: bool = True,
         shard_count: int = 1,
     ) -> None:
@@ -48,6 +50,7 @@ class FakeDiscord(FakeUserActions):
         self.token = token
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.interaction_deadline = interaction_deadline
+        self.interaction_token_ttl = interaction_token_ttl
         self.echo_bot_messages = echo_bot_messages
         self.shard_count = shard_count
         self.port = 0

@@ -13,10 +13,12 @@ from .discord_payloads import (
     JSON,
     MANAGE_GUILD,
     category_payload,
+    forum_channel_payload,
     member_payload,
     pinged_ids,
     role_payload,
     snowflake,
+    tag_payload,
     text_channel_payload,
     user_payload,
 )
@@ -59,6 +61,18 @@ class FakeWorld(Waitable):
                 self.other_channel_id, self.guild_id, "study", 1, self.category_id
             ),
         }
+        # A forum with an "answered" tag, and one without tags.
+        self.forum_id, self.answered_tag_id, self.bare_forum_id = (snowflake() for _ in range(3))
+        self.channels[self.forum_id] = forum_channel_payload(
+            self.forum_id,
+            self.guild_id,
+            "questions",
+            2,
+            [tag_payload(snowflake(), "help"), tag_payload(self.answered_tag_id, "Answered")],
+        )
+        self.channels[self.bare_forum_id] = forum_channel_payload(
+            self.bare_forum_id, self.guild_id, "more-questions", 3, []
+        )
 
     def add_member(
         self, username: str, roles: list[int] | None = None, *, bot: bool = False, user_id: int = 0
@@ -68,6 +82,28 @@ class FakeWorld(Waitable):
         self.users[uid] = user_payload(uid, username, bot=bot)
         self.member_roles[uid] = list(roles or [])
         return self.users[uid]
+
+    def deny_bot(self, channel_id: int, permissions: int) -> None:
+        """Take permissions from the bot in one channel, with a member overwrite as Discord
+        stores it (https://discord.com/developers/docs/resources/channel#overwrite-object); REST
+        calls that need them then fail with 403 / 50013 Missing Permissions."""
+        channel = self.channels[channel_id]
+        channel["permission_overwrites"] = [
+            *channel.get("permission_overwrites", []),
+            {"id": str(self.bot_user_id), "type": 1, "allow": "0", "deny": str(permissions)},
+        ]
+
+    def bot_denied(self, channel_id: int, permission: int) -> bool:
+        """Whether an overwrite on the channel (or its parent, for threads) denies the bot."""
+        channel = self.channels.get(channel_id, {})
+        ids = [channel_id]
+        if channel.get("type") in (10, 11, 12) and channel.get("parent_id"):
+            ids.append(int(channel["parent_id"]))
+        for cid in ids:
+            for overwrite in self.channels.get(cid, {}).get("permission_overwrites", []):
+                if overwrite["id"] == str(self.bot_user_id) and int(overwrite["deny"]) & permission:
+                    return True
+        return False
 
     def _uid(self, user: UserRef) -> int:
         if user is None:

@@ -1,0 +1,156 @@
+"""The one configuration object (pydantic-settings: environment, then `.env`), read once.
+
+``Settings`` is made by the entry point (``studybot`` or ``create_bot``) and passed down; no
+other module reads ``os.environ``. ``Locations`` turns it into the folders and the model a
+command opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from index import DEFAULT_MODEL, data_dir, default_catalog_dir
+
+if TYPE_CHECKING:
+    from catalog import Catalog
+    from index import Embedder, Engine, Progress
+
+IdList = Annotated[frozenset[int], NoDecode]
+
+
+class Settings(BaseSettings):
+    """Every knob of studybot; ids are Discord snowflakes, lists are comma-separated."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
+
+    discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
+    discord_guild_id: int | None = Field(default=None, alias="DISCORD_GUILD_ID")
+    shard_count: int | None = Field(default=None, alias="DISCORD_SHARD_COUNT")
+    ask_channel_ids: IdList = Field(default=frozenset(), alias="STUDYBOT_ASK_CHANNEL_IDS")
+    admin_role_ids: IdList = Field(default=frozenset(), alias="STUDYBOT_ADMIN_ROLE_IDS")
+    admin_user_ids: IdList = Field(default=frozenset(), alias="STUDYBOT_ADMIN_USER_IDS")
+    mentor_role_id: int | None = Field(default=None, alias="STUDYBOT_MENTOR_ROLE_ID")
+    reply_in_thread: bool = Field(default=False, alias="STUDYBOT_REPLY_IN_THREAD")
+    ask_cooldown_rate: int = Field(default=4, ge=1, alias="STUDYBOT_ASK_COOLDOWN_RATE")
+    ask_cooldown_seconds: float = Field(default=30.0, ge=0, alias="STUDYBOT_ASK_COOLDOWN_SECONDS")
+    queue_notice_after: int = Field(default=32, ge=1, alias="STUDYBOT_QUEUE_NOTICE_AFTER")
+    data_dir: Path | None = Field(default=None, alias="STUDYBOT_DATA_DIR")
+    catalog_dir: Path | None = Field(default=None, alias="STUDYBOT_CATALOG_DIR")
+    index_dir: Path | None = Field(default=None, alias="STUDYBOT_INDEX_DIR")
+    model: str | None = Field(default=None, alias="STUDYBOT_MODEL")
+    feedback_db: Path | None = Field(default=None, alias="STUDYBOT_FEEDBACK_DB")
+    # Operations (issue 11): logs, the optional health/metrics endpoint, shutdown, links.
+    log_format: Literal["text", "json"] = Field(default="text", alias="STUDYBOT_LOG_FORMAT")
+    http_host: str = Field(default="127.0.0.1", alias="STUDYBOT_HTTP_HOST")
+    http_port: int | None = Field(default=None, ge=0, le=65535, alias="STUDYBOT_HTTP_PORT")
+    heartbeat_file: Path | None = Field(default=None, alias="STUDYBOT_HEARTBEAT_FILE")
+    shutdown_grace_seconds: float = Field(
+        default=8.0, ge=0, alias="STUDYBOT_SHUTDOWN_GRACE_SECONDS"
+    )
+    links_exclude: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), alias="STUDYBOT_LINKS_EXCLUDE"
+    )
+    links_cache_hours: float = Field(default=168.0, ge=0, alias="STUDYBOT_LINKS_CACHE_HOURS")
+
+    @field_validator("links_exclude", mode="before")
+    @classmethod
+    def _split_patterns(cls, value: object) -> object:
+        """Whitespace-separated regular expressions (a pattern may contain commas)."""
+        return tuple(value.split()) if isinstance(value, str) else value
+
+    @field_validator("ask_channel_ids", "admin_role_ids", "admin_user_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace(";", ",").split(",")]
+            return frozenset(int(part) for part in parts if part)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @property
+    def data_folder(self) -> Path:
+        """Where indexes, the bot's database and caches live."""
+        return self.data_dir.expanduser() if self.data_dir else data_dir()
+
+    @property
+    def database(self) -> Path:
+        """The bot's SQLite file (votes, stored answers, the gap log)."""
+        return self.feedback_db or self.data_folder / "feedback.sqlite3"
+
+    @property
+    def heartbeat(self) -> Path:
+        """The file the running bot rewrites for ``studybot health --bot``."""
+        return self.heartbeat_file or self.data_folder / "heartbeat.json"
+
+
+@dataclass
+class Locations:
+    """The catalog folder, index folder and model one command works with."""
+
+    catalog_dir: Path
+    index_dir: Path
+    model: str
+    announce: Callable[[str], None] | None = None
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, catalog_dir: str | None = None, index_dir: str | None = None
+    ) -> Locations:
+        """Command-line options first, then the settings, then the defaults."""
+        catalog = catalog_dir or settings.catalog_dir
+        index = index_dir or settings.index_dir
+        return cls(
+            Path(catalog).expanduser() if catalog else default_catalog_dir(),
+            Path(index).expanduser() if index else settings.data_folder / "index",
+            settings.model or DEFAULT_MODEL,
+        )
+
+    def catalog(self) -> Catalog:
+        """The catalog on disk, parsed and validated: for builds and maintainer commands."""
+        from catalog import load_catalog
+
+        return load_catalog(self.catalog_dir)
+
+    def served_catalog(self) -> Catalog:
+        """The catalog the served index was built from; the live one when there is no index."""
+        from index import IndexProblem, current_version, load_snapshot
+
+        try:
+            return load_snapshot(current_version(self.index_dir))
+        except IndexProblem:
+            return self.catalog()
+
+    def embedder(self, building: bool = False) -> Embedder:
+        """The fast ONNX encoder when it can run, else sentence-transformers (with a notice).
+
+        ``building``: also export the ONNX model if missing (seconds, imports torch).
+        Queries never export: they fall back and say so.
+        """
+        from index import default_embedder
+
+        return default_embedder(self.model, export=building, announce=self.announce)
+
+    def engine(self, progress: Progress | None = None) -> Engine:
+        """The served index, built first when missing or damaged."""
+        from index import Engine, IndexProblem, current_version
+
+        try:
+            current_version(self.index_dir)
+            building = False
+        except IndexProblem:  # a build is due anyway: export the fast encoder with it
+            building = True
+        embedder = self.embedder(building)
+        preload = getattr(embedder, "preload", None)
+        if callable(preload):
+            preload()  # loads the model while the catalog and BM25 are read
+        # The folder, not a parsed catalog: serving reads the snapshot stored with the index.
+        return Engine.open(self.catalog_dir, embedder, self.index_dir, progress=progress)

@@ -1,0 +1,98 @@
+"""When to answer: a calibrated decision between answered, partial and nothing.
+
+Two small logistic models read a handful of features of the question and its candidates:
+one estimates that the catalog answers the question, the other that the question is about
+the field at all. Both were fitted on the tuning split of the evaluation set
+(``python -m tests.eval.fit``) for one embedding model, because each model has its own cosine
+scale. The fitted policy is written into the index manifest; an index built with a model that
+has no fitted policy uses the lexical-only one, which ignores cosine, and says so.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from index.results import Coverage
+
+POLICIES = Path(__file__).parent / "policies"
+LEXICAL_ONLY = "lexical-only"
+
+FEATURES: tuple[str, ...] = (
+    "dense",
+    "known",
+    "unknown",
+    "match",
+    "agree",
+    "named",
+    "start",
+    "weight",
+)
+LEXICAL_FEATURES: tuple[str, ...] = FEATURES[1:]
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """P(yes) = sigmoid(intercept + sum(coefficient * feature))."""
+
+    intercept: float
+    coefficients: dict[str, float]
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.intercept + sum(c * features.get(n, 0.0) for n, c in self.coefficients.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """Every threshold and coefficient of the answer decision, for one embedding model."""
+
+    model: str
+    covered: Logistic
+    in_field: Logistic
+    answer_at: float
+    partial_at: float
+    # Passages: quote one only when it carries the question's words or is this close in meaning.
+    passage_match: float = 0.5
+    passage_dense: float = 0.55
+    passage_margin: float = 0.12
+    max_passages: int = 2
+    fitted_on: dict[str, Any] = field(default_factory=dict)
+
+    def decide(self, features: dict[str, float]) -> Coverage:
+        if self.covered.probability(features) >= self.answer_at:
+            return "answered"
+        if self.in_field.probability(features) >= self.partial_at:
+            return "partial"
+        return "none"
+
+    @property
+    def uses_cosine(self) -> bool:
+        return "dense" in self.covered.coefficients or "dense" in self.in_field.coefficients
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AnswerPolicy:
+        values = dict(data)
+        values["covered"] = Logistic(**data["covered"])
+        values["in_field"] = Logistic(**data["in_field"])
+        return cls(**values)
+
+
+def policy_path(model: str) -> Path:
+    """Where the fitted policy for ``model`` is kept (a file name made from the model's name)."""
+    safe = "".join(c if c.isalnum() or c in "-._" else "_" for c in Path(model).name)
+    return POLICIES / f"{safe}.json"
+
+
+def policy_for(model: str) -> AnswerPolicy:
+    """The policy fitted for ``model``, else the lexical-only one (cosine scales differ)."""
+    path = policy_path(model)
+    if not path.is_file() or model == LEXICAL_ONLY:
+        path = policy_path(LEXICAL_ONLY)
+    return AnswerPolicy.from_json(json.loads(path.read_text(encoding="utf-8")))

@@ -1,0 +1,222 @@
+"""A question as the engine reads it: its words, how informative each is, and what it asks for.
+
+A word's weight says how much it can tell about the topic. Everyday English ("worth",
+"database", "already") weighs little, so no single ordinary word can veto an answer; rare
+words weigh most. The weight comes from a general word-frequency list (wordfreq's Zipf scale:
+"the" is 7.7, "voltage" 4.0, "rlhf" 0), not from the catalog, so a word the catalog never uses
+is not treated as a foreign field just because it is missing here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from index.terms import stem, words
+
+# Zipf frequencies at or under RARE are as informative as a word gets; at or over COMMON
+# they carry only MIN_WEIGHT. In between the weight falls linearly.
+RARE = 3.0
+COMMON = 6.0
+MIN_WEIGHT = 0.05
+# Words under this Zipf frequency are typos, names or jargon rather than everyday English.
+REAL_WORD = 1.5
+
+# What a question asks for besides its topic: a kind of resource, a level, free material.
+KIND_WORDS = {
+    "video": "video",
+    "videos": "video",
+    "youtube": "video",
+    "watch": "video",
+    "lecture": "video",
+    "lectures": "video",
+    "talk": "video",
+    "paper": "paper",
+    "papers": "paper",
+    "arxiv": "paper",
+    "course": "course",
+    "courses": "course",
+    "class": "course",
+    "mooc": "course",
+    "book": "book",
+    "books": "book",
+    "textbook": "book",
+    "tool": "tool",
+    "tools": "tool",
+    "library": "tool",
+    "website": "tool",
+    "site": "tool",
+    "app": "tool",
+    "playground": "tool",
+    "repo": "repository",
+    "repos": "repository",
+    "repository": "repository",
+    "github": "repository",
+    "code": "repository",
+    "tutorial": "tutorial",
+    "tutorials": "tutorial",
+    "walkthrough": "tutorial",
+    "blog": "article",
+    "post": "article",
+    "article": "article",
+    "articles": "article",
+    "docs": "documentation",
+    "documentation": "documentation",
+    "notes": "lecture-notes",
+}
+RELATED_KINDS = {
+    "video": ("video",),
+    "paper": ("paper",),
+    "course": ("course", "lecture-notes"),
+    "book": ("book",),
+    "tool": ("tool",),
+    "repository": ("repository", "tool"),
+    "tutorial": ("tutorial", "documentation"),
+    "article": ("article",),
+    "documentation": ("documentation", "tutorial"),
+    "lecture-notes": ("lecture-notes", "course"),
+}
+BEGINNER = re.compile(
+    r"\b(beginners?|newbie|noob|new to|start(?:ing|er)?|get into|intro(?:duction|ductory)?|"
+    r"basics?|rusty|eli5|from scratch|first steps?|zero to|gentle|roadmap|simple)\b"
+)
+ADVANCED = re.compile(r"\b(advanced|in[- ]depth|deep[- ]dive|research[- ]level|state of the art)\b")
+# "Where do I start?" carries no topic words: it asks for the study paths and first steps.
+START = re.compile(
+    r"\b(where (?:do|should|can) i (?:start|begin)|where to (?:start|begin)|get(?:ting)? started|"
+    r"new here|read first|(?:total|complete|absolute) (?:beginner|newbie|noob)|roadmap|"
+    r"how (?:do|can|should) i get into|study plan|learning path|first steps?|"
+    r"(?:start|begin) (?:learning|with))\b"
+)
+START_CONTEXT = "where to start learning about large language models as a beginner"
+FREE = re.compile(r"\b(free|no cost|without paying|open access)\b")
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    """How common ``word`` is in everyday English (0 for unknown words)."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+def informativeness(word: str) -> float:
+    """1.0 for rare words, down to MIN_WEIGHT for the most common ones."""
+    frequency = zipf(word)
+    if frequency <= RARE:
+        return 1.0
+    share = (frequency - RARE) / (COMMON - RARE)
+    return max(MIN_WEIGHT, 1.0 - share * (1.0 - MIN_WEIGHT))
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of the question; ``term`` is the catalog's stem for it, corrected, or None."""
+
+    text: str
+    term: str | None
+    weight: float
+    documents: int
+
+
+@dataclass(frozen=True)
+class Query:
+    """The question's words with their weights, and the intents it states."""
+
+    text: str
+    words: tuple[Word, ...]
+    kind: str | None
+    level: str | None
+    free: bool
+    topical: tuple[str, ...]
+    start: bool = False
+
+    @property
+    def weight(self) -> float:
+        return sum(word.weight for word in self.words)
+
+    @property
+    def known_share(self) -> float:
+        """Weighted share of the question's words that the catalog uses."""
+        if not self.words:
+            return 0.0
+        return sum(w.weight for w in self.words if w.term) / max(self.weight, 1e-9)
+
+    @property
+    def unknown_share(self) -> float:
+        """Weighted share of real English words the catalog never uses ("voltage", "kafka").
+
+        Typos and made-up words (unknown to English too) do not count: they say nothing of
+        the field the question comes from.
+        """
+        if not self.words:
+            return 0.0
+        unknown = sum(w.weight for w in self.words if not w.term and zipf(w.text) >= REAL_WORD)
+        return unknown / max(self.weight, 1e-9)
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Catalog terms to search with, without the words that only state an intent."""
+        topical = [w.term for w in self.words if w.term and w.text not in KIND_WORDS]
+        chosen = topical or [w.term for w in self.words if w.term]
+        return tuple(dict.fromkeys(term for term in chosen if term))
+
+    @property
+    def informative(self) -> tuple[Word, ...]:
+        """Words worth naming in a reason: not everyday English, not a stated intent."""
+        return tuple(w for w in self.words if w.weight >= 0.5 and w.text not in KIND_WORDS)
+
+    def coverage_of(self, stems: frozenset[str]) -> float:
+        """Weighted share of the question's topical words that ``stems`` contains."""
+        total = sum(w.weight for w in self.words if w.text not in KIND_WORDS)
+        if not total:
+            return 0.0
+        found = sum(
+            w.weight for w in self.words if w.text not in KIND_WORDS and w.term and w.term in stems
+        )
+        return found / total
+
+
+def analyse(
+    text: str,
+    correct: Callable[[str], str | None],
+    frequency: Callable[[str], int],
+    is_topical: Callable[[str], bool],
+) -> Query:
+    """Read ``text`` against the catalog's vocabulary (``correct`` maps a stem to the catalog's)."""
+    lowered = text.lower()
+    start = bool(START.search(lowered))
+    found: dict[str, Word] = {}
+    for word in words(text):
+        if word in found:
+            continue
+        own = stem(word)
+        if own.isdigit() and not frequency(own):
+            continue
+        term = correct(own)
+        # A corrected typo is as informative as the word it stands for.
+        spelled = word if term in (None, own) else term
+        found[word] = Word(word, term, informativeness(spelled), frequency(term) if term else 0)
+    kinds = [KIND_WORDS[w] for w in found if w in KIND_WORDS]
+    # Intents read the catalog's spelling too, so "begginer" still asks for beginner material.
+    spelled = lowered + " " + " ".join(w.term for w in found.values() if w.term)
+    level = "beginner" if start or BEGINNER.search(spelled) else None
+    if level is None and ADVANCED.search(spelled):
+        level = "advanced"
+    topical = tuple(w.term for w in found.values() if w.term and is_topical(w.term))
+    return Query(
+        text=text,
+        words=tuple(found.values()),
+        kind=kinds[0] if kinds else None,
+        level=level,
+        free=bool(FREE.search(lowered)),
+        topical=topical,
+        start=start,
+    )
+
+
+def with_context(text: str) -> str:
+    """The text to retrieve with: a bare "where do I start" gains what it means here."""
+    return f"{text} ({START_CONTEXT})" if START.search(text.lower()) else text

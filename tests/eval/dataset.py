@@ -1,0 +1,82 @@
+"""The evaluation questions and their labels, as cases with a split.
+
+Two sources:
+- ``tuning/catalog_questions.yaml``: written with the catalog in view; tuning only.
+- ``blind/questions.yaml``: written by a session that never saw the catalog, frozen before
+  labelling; ``blind/labels.yaml`` labels them against the catalog. Each question's split
+  (a hash of its text) is tuning or heldout. Reported figures come from heldout only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).parent
+CATALOG_QUESTIONS = HERE / "tuning" / "catalog_questions.yaml"
+BLIND_QUESTIONS = HERE / "blind" / "questions.yaml"
+BLIND_LABELS = HERE / "blind" / "labels.yaml"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    q: str
+    split: str
+    intent: str
+    answer: str  # covered | uncovered | decline
+    expect: tuple[str, ...] = ()
+    named: str | None = None
+    quotes: tuple[str, ...] | None = None  # None: not labelled
+
+
+def load_questions() -> tuple[list[dict], list[str]]:
+    """The catalog-aware set as (on_topic items with ``expect``, off_topic strings)."""
+    data = yaml.safe_load(CATALOG_QUESTIONS.read_text(encoding="utf-8"))
+    return data["on_topic"], data["off_topic"]
+
+
+def catalog_cases() -> list[Case]:
+    on_topic, off_topic = load_questions()
+    cases = [
+        Case(f"c{n:03d}", item["q"], "tuning", "in-domain", "covered", tuple(item["expect"]))
+        for n, item in enumerate(on_topic, 1)
+    ]
+    cases += [
+        Case(f"o{n:03d}", q, "tuning", "off-topic", "decline") for n, q in enumerate(off_topic, 1)
+    ]
+    return cases
+
+
+def blind_cases() -> list[Case]:
+    """Blind questions that have labels (all of them, once labelling is done)."""
+    questions = yaml.safe_load(BLIND_QUESTIONS.read_text(encoding="utf-8"))
+    labels = (
+        yaml.safe_load(BLIND_LABELS.read_text(encoding="utf-8")) if BLIND_LABELS.exists() else {}
+    )
+    cases = []
+    for item in questions:
+        label = labels.get(item["id"])
+        if not label:
+            continue
+        cases.append(
+            Case(
+                id=item["id"],
+                q=item["q"],
+                split=item["split"],
+                intent=item["intent"],
+                answer=label["answer"],
+                expect=tuple(label.get("expect") or ()),
+                named=label.get("named"),
+                quotes=tuple(label.get("quotes") or ()) if "quotes" in label else None,
+            )
+        )
+    return cases
+
+
+def cases(split: str) -> list[Case]:
+    """``tuning`` (catalog-aware set + blind tuning half) or ``heldout`` (blind only)."""
+    blind = [case for case in blind_cases() if case.split == split]
+    return catalog_cases() + blind if split == "tuning" else blind

@@ -1,0 +1,122 @@
+"""Fit the answer policy on the tuning split: ``python -m tests.eval.fit``.
+
+Writes ``index/policies/<model>.json`` (cosine and words) and ``lexical-only.json`` (words
+only, for models nobody fitted). Two logistic models with an L2 penalty, fitted by Newton's
+method: P(the catalog covers it) and P(it is about the field). Thresholds are then picked on
+the same split to keep "nothing" for answerable questions rare and declines of off-topic
+questions near certain. Check the result on the heldout split, never on this one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from index import Engine
+from index.policy import (
+    FEATURES,
+    LEXICAL_FEATURES,
+    LEXICAL_ONLY,
+    AnswerPolicy,
+    Logistic,
+    policy_path,
+)
+from tests.eval.dataset import Case, cases
+
+L2 = 1.0
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> Logistic:
+    """Newton's method on the penalised log-likelihood (features standardised first)."""
+    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / std])
+    w = np.zeros(z.shape[1])
+    penalty = np.eye(z.shape[1]) * L2
+    penalty[0, 0] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(z @ w)))
+        gradient = z.T @ (p - y) + penalty @ w
+        hessian = (z * (p * (1 - p))[:, None]).T @ z + penalty
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    coefficients = w[1:] / std
+    intercept = w[0] - float(coefficients @ mean)
+    return Logistic(
+        round(float(intercept), 5),
+        {n: round(float(c), 5) for n, c in zip(names, coefficients, strict=True)},
+    )
+
+
+def choose_thresholds(
+    covered: np.ndarray, in_field: np.ndarray, labels: Sequence[str]
+) -> tuple[float, float]:
+    """The pair that best balances the goals: few false 'nothing', near-total declines."""
+    grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
+    label = np.array(labels)
+    best, best_pair = -1e9, (0.5, 0.5)
+    for answer_at in grid:
+        answered = covered >= answer_at
+        for partial_at in grid:
+            none = ~answered & (in_field < partial_at)
+            objective = (
+                3.0 * none[label == "decline"].mean()
+                - 3.0 * none[label == "covered"].mean()
+                + 1.0 * (~answered[label == "uncovered"]).mean()
+                + 0.5 * answered[label == "covered"].mean()
+                if (label == "uncovered").any()
+                else 3.0 * none[label == "decline"].mean()
+                - 3.0 * none[label == "covered"].mean()
+                + 0.5 * answered[label == "covered"].mean()
+            )
+            if objective > best:
+                best, best_pair = objective, (float(answer_at), float(partial_at))
+    return best_pair
+
+
+def fit(engine: Engine, chosen: Sequence[Case], names: Sequence[str], model: str) -> AnswerPolicy:
+    answers = engine.answer_many([case.q for case in chosen])
+    x = np.array([[a.features[n] for n in names] for a in answers])
+    labels = [case.answer for case in chosen]
+    covered = fit_logistic(x, np.array([lab == "covered" for lab in labels], float), names)
+    in_field = fit_logistic(x, np.array([lab != "decline" for lab in labels], float), names)
+    p_cov = np.array([covered.probability(a.features) for a in answers])
+    p_field = np.array([in_field.probability(a.features) for a in answers])
+    answer_at, partial_at = choose_thresholds(p_cov, p_field, labels)
+    base = engine.policy
+    return replace(
+        base,
+        model=model,
+        covered=covered,
+        in_field=in_field,
+        answer_at=answer_at,
+        partial_at=partial_at,
+        fitted_on={
+            "questions": len(chosen),
+            "by_label": {lab: labels.count(lab) for lab in sorted(set(labels))},
+            "split": "tuning",
+        },
+    )
+
+
+def main() -> None:
+    from catalog import load_catalog
+    from index.embedder import default_embedder
+    from index.locations import default_catalog_dir, default_index_dir
+
+    catalog = load_catalog(default_catalog_dir())
+    engine = Engine.open(catalog, default_embedder(export=True), default_index_dir())
+    chosen = cases("tuning")
+    for names, model in ((FEATURES, engine.embedder.name), (LEXICAL_FEATURES, LEXICAL_ONLY)):
+        policy = fit(engine, chosen, names, model)
+        path = policy_path(model)
+        path.write_text(json.dumps(policy.to_json(), indent=2) + "\n", encoding="utf-8")
+        print(f"{path}: answer at {policy.answer_at}, partial at {policy.partial_at}")
+
+
+if __name__ == "__main__":
+    main()
