@@ -12,6 +12,8 @@ from catalog.vocabulary import KINDS, LEVEL_RANK, LEVELS
 
 _EXPORTS = {
     "CatalogError": "catalog.errors",
+    "coverage_rows": "catalog.coverage",
+    "coverage_warnings": "catalog.coverage",
     "Problem": "catalog.errors",
     "check_catalog": "catalog.loader",
     "load_catalog": "catalog.loader",
@@ -30,10 +32,13 @@ __all__ = [
     "Problem",
     "Resource",
     "check_catalog",
+    "coverage_rows",
+    "coverage_warnings",
     "load_catalog",
 ]
 
 if TYPE_CHECKING:
+    from catalog.coverage import coverage_rows, coverage_warnings
     from catalog.errors import CatalogError, Problem
     from catalog.loader import check_catalog, load_catalog
     from catalog.models import Catalog, Note, Resource

@@ -39,7 +39,7 @@ def stats(catalog: Catalog) -> Stats:
     return Stats(by_level, by_kind)
 
 
-def warnings(catalog: Catalog, root: Path) -> list[Problem]:
+def coverage_warnings(catalog: Catalog, root: Path) -> list[Problem]:
     """Thin topics, beginner entries that need advanced ones, note sections citing nothing."""
     found: list[Problem] = []
     counts = stats(catalog).by_level
@@ -105,7 +105,7 @@ def _lines(path: Path, pattern: re.Pattern[str]) -> dict[str, int]:
     return lines
 
 
-def table_rows(catalog: Catalog) -> list[list[str]]:
+def coverage_rows(catalog: Catalog) -> list[list[str]]:
     """One row per topic: total, then a count per level, then per kind (blank for zero)."""
     counted = stats(catalog)
     rows = []

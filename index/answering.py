@@ -202,7 +202,7 @@ def rank_resources(
             continue
         hit = resource_hit(query, candidate, resource)
         # An intent lifts entries on the asked topic, not every video or course.
-        on_topic = query.coverage_of(stems_of(document.indexed)) if query.informative else 1.0
+        on_topic = query.on_topic(stems_of(document.indexed))
         score = hit.score * (1.0 + intent_bonus(query, resource) * min(1.0, 2 * on_topic))
         hits.append(ResourceHit(resource, round(score, 5), hit.matched_by, hit.reason))
     for hit in sorted(hits, key=lambda h: -h.score):

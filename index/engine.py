@@ -91,6 +91,9 @@ class Engine:
         if fallback:
             notices.append(str(fallback))
         policy = manifest.get("policy") or {}
+        if policy != policy_for(embedder.name).to_json():
+            # A newer studybot fitted a new policy: the index must carry the one it uses.
+            raise IndexCorrupt("the answer policy changed since the index was built")
         if policy.get("model") != embedder.name:
             notices.append(
                 f"no answer policy was fitted for {embedder.name!r}: answers weigh words only, "

@@ -15,11 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from index.query import Query, analyse
+from index.query import Query, analyse, zipf
 from index.terms import terms
 
 MIN_CORRECTABLE = 5
 CORRECTION_CUTOFF = 0.84
+# Words at least this common in English (Zipf scale) are words, not typos.
+TYPO_ZIPF = 2.5
 # A topical word is one the catalog discusses in several documents but not everywhere:
 # "rlhf" or "attention", not "model" (everywhere) nor "computer" (one passing mention).
 TOPICAL_MIN_DOCS = 3
@@ -41,17 +43,27 @@ class LexicalIndex:
         self.correct = lru_cache(maxsize=4096)(self._correct)
 
     def _correct(self, term: str) -> str | None:
+        """The catalog's word for ``term``: itself, or the closest spelling if it is a typo.
+
+        A real English word ("voltage") is not a typo of a catalog word, so only words that
+        everyday English does not use are corrected; a swap of two letters ("cahce") is one edit.
+        """
         if term in self._frequency:
             return term
-        if len(term) < MIN_CORRECTABLE or not term.isalpha():
+        if len(term) < MIN_CORRECTABLE or not term.isalpha() or zipf(term) >= TYPO_ZIPF:
             return None
         from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import DamerauLevenshtein
 
         # rapidfuzz, not difflib: a miss scans the whole vocabulary, and difflib's 15 ms of
         # pure Python per word held the GIL long enough to stall the bot's event loop.
         best = process.extractOne(
             term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF * 100
         )
+        if best is None:
+            best = process.extractOne(
+                term, self._vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=1
+            )
         return str(best[0]) if best else None
 
     def document_frequency(self, term: str) -> int:
@@ -66,6 +78,7 @@ class LexicalIndex:
             correct=self.correct,
             frequency=self.document_frequency,
             is_topical=lambda term: TOPICAL_MIN_DOCS <= self._frequency[term] <= most,
+            total=self.size,
         )
 
     def scores(self, query_terms: Sequence[str]) -> np.ndarray[Any, Any]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from catalog import Resource
-from index.query import KIND_WORDS, RELATED_KINDS, informativeness
+from index.query import KIND_WORDS, RELATED_KINDS, informativeness, zipf
 from index.terms import STOPWORDS, stem
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -21,6 +21,9 @@ FUZZY_MIN_LENGTH = 6
 # A one-word alias names a resource only if few documents use the word ("cs324", not "gpt").
 RARE_DOCS = 3
 MIN_PHRASE = 12
+MIN_ONE_WORD = 3
+# A two-word name needs one word that few documents use.
+SPECIFIC_DOCS = 20
 FUZZY_CUTOFF = 85
 
 
@@ -61,7 +64,12 @@ class NameIndex:
                 required = tuple(t for t in tokens if t not in KIND_WORDS)
                 if not required:
                     continue
-                common = len(required) == 1 and frequency(stem(required[0])) > RARE_DOCS
+                if len(required) == 1 and len(required[0]) < MIN_ONE_WORD:
+                    continue  # "pi" names a paper only for someone who already knows it
+                documents = [frequency(stem(t)) for t in required]
+                if is_alias and len(required) == 2 and min(documents) > SPECIFIC_DOCS:
+                    continue  # "neural network" is a topic, not a name
+                common = len(required) == 1 and documents[0] > RARE_DOCS
                 # A title needs two informative words: one ("Transformers") names a topic.
                 informative = [t for t in required if informativeness(t) >= 0.5]
                 if not is_alias and len(informative) < 2:
@@ -101,7 +109,8 @@ class NameIndex:
 
         found = tokens & self._by_token.keys()
         for token in tokens - found:
-            if len(token) < FUZZY_MIN_LENGTH - 1 or not token.isalpha():
+            # Only a typo is fuzzy: "project" is a word, not a misspelt "projector".
+            if len(token) < FUZZY_MIN_LENGTH - 1 or not token.isalpha() or zipf(token) >= 2.5:
                 continue
             for match, _, _ in process.extract(
                 token, self._long, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3

@@ -9,6 +9,7 @@ is not treated as a foreign field just because it is missing here.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ COMMON = 6.0
 MIN_WEIGHT = 0.05
 # Words under this Zipf frequency are typos, names or jargon rather than everyday English.
 REAL_WORD = 1.5
+# A word in this many catalog documents or fewer is as specific as a word gets.
+RARE_DOCUMENTS = 3
 
 # What a question asks for besides its topic: a kind of resource, a level, free material.
 KIND_WORDS = {
@@ -69,7 +72,7 @@ KIND_WORDS = {
 RELATED_KINDS = {
     "video": ("video",),
     "paper": ("paper",),
-    "course": ("course", "lecture-notes"),
+    "course": ("course", "lecture-notes", "collection"),
     "book": ("book",),
     "tool": ("tool",),
     "repository": ("repository", "tool"),
@@ -80,7 +83,8 @@ RELATED_KINDS = {
 }
 BEGINNER = re.compile(
     r"\b(beginners?|newbie|noob|new to|start(?:ing|er)?|get into|intro(?:duction|ductory)?|"
-    r"basics?|rusty|eli5|from scratch|first steps?|zero to|gentle|roadmap|simple)\b"
+    r"basics?|rusty|eli5|from scratch|first steps?|zero to|gentle|roadmap|simple|simply|"
+    r"intuitive(?:ly)?|intuition|for dummies|non[- ]technical|plain english|easy)\b"
 )
 ADVANCED = re.compile(r"\b(advanced|in[- ]depth|deep[- ]dive|research[- ]level|state of the art)\b")
 # "Where do I start?" carries no topic words: it asks for the study paths and first steps.
@@ -168,6 +172,14 @@ class Query:
         """Words worth naming in a reason: not everyday English, not a stated intent."""
         return tuple(w for w in self.words if w.weight >= 0.5 and w.text not in KIND_WORDS)
 
+    def on_topic(self, stems: frozenset[str]) -> float:
+        """How much of the question's topic a document shares: its topical words if it has
+        any, else its informative words, else 1 (a question with no topic, "any good video?")."""
+        topical = set(self.topical)
+        if topical:
+            return len(topical & stems) / len(topical)
+        return self.coverage_of(stems) if self.informative else 1.0
+
     def coverage_of(self, stems: frozenset[str]) -> float:
         """Weighted share of the question's topical words that ``stems`` contains."""
         total = sum(w.weight for w in self.words if w.text not in KIND_WORDS)
@@ -179,13 +191,29 @@ class Query:
         return found / total
 
 
+def specificity(documents: int, total: int) -> float:
+    """1.0 for a word few catalog documents use, down to MIN_WEIGHT for one most of them use.
+
+    "LLMs" is rare in everyday English but in a third of this catalog: it names the field,
+    not a topic, so it must not outweigh "hallucinate" in the same question.
+    """
+    if documents <= RARE_DOCUMENTS or total <= RARE_DOCUMENTS:
+        return 1.0
+    share = math.log(total / documents) / math.log(total / RARE_DOCUMENTS)
+    return max(MIN_WEIGHT, min(1.0, share))
+
+
 def analyse(
     text: str,
     correct: Callable[[str], str | None],
     frequency: Callable[[str], int],
     is_topical: Callable[[str], bool],
+    total: int = 0,
 ) -> Query:
-    """Read ``text`` against the catalog's vocabulary (``correct`` maps a stem to the catalog's)."""
+    """Read ``text`` against the catalog's vocabulary (``correct`` maps a stem to the catalog's).
+
+    ``total`` is the number of catalog documents, for weighing words the catalog uses a lot.
+    """
     lowered = text.lower()
     start = bool(START.search(lowered))
     found: dict[str, Word] = {}
@@ -198,7 +226,9 @@ def analyse(
         term = correct(own)
         # A corrected typo is as informative as the word it stands for.
         spelled = word if term in (None, own) else term
-        found[word] = Word(word, term, informativeness(spelled), frequency(term) if term else 0)
+        documents = frequency(term) if term else 0
+        weight = informativeness(spelled) * specificity(documents, total)
+        found[word] = Word(word, term, weight, documents)
     kinds = [KIND_WORDS[w] for w in found if w in KIND_WORDS]
     # Intents read the catalog's spelling too, so "begginer" still asks for beginner material.
     spelled = lowered + " " + " ".join(w.term for w in found.values() if w.term)

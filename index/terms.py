@@ -40,6 +40,8 @@ def stem(word: str) -> str:
         ("isation", "ize"),
         ("ising", "ize"),
         ("izing", "ize"),
+        ("ations", "ate"),
+        ("ation", "ate"),
         ("ings", ""),
         ("ing", ""),
         ("ed", ""),

@@ -194,24 +194,34 @@ def answer_embed(
 
 
 def _answer_body(answer: Answer, catalog: Catalog, *, more: bool, asked: str) -> discord.Embed:
-    if not answer.confident:
+    if answer.coverage == "none":
         return _nothing_embed(answer, asked)
-    embed = discord.Embed(title=escaped(asked, LIMITS.title), colour=CONFIDENT)
-    if answer.passages:
+    partial = answer.coverage == "partial"
+    embed = discord.Embed(
+        title=escaped(asked, LIMITS.title), colour=UNSURE if partial else CONFIDENT
+    )
+    if partial:
+        embed.description = answer.PARTIAL
+    elif answer.passages:
         share = _ANSWER_QUOTES // len(answer.passages)
         embed.description = "\n\n".join(quote(p, catalog, share) for p in answer.passages)
     else:
-        embed.description = "No note covers this directly; these resources match your question."
+        embed.description = answer.NO_NOTE
+    if answer.notice:
+        embed.description = f"*{escape_markdown(answer.notice)}*\n\n{embed.description}"
     footer = FOOTER + (" · “More resources” for more" if more else "")
     embed.set_footer(text=footer)
     lines = [hit_line(n, hit) for n, hit in enumerate(answer.resources, 1)]
+    heading = "Closest resources" if partial else "Recommended resources"
     for index, value in enumerate(pack_fields(lines)):
-        embed.add_field(name="Recommended resources" if index == 0 else BLANK, value=value)
+        embed.add_field(name=heading if index == 0 else BLANK, value=value)
     return fit_embed(embed)  # the quotes leave room for a field or two; extra ones go
 
 
 def _nothing_embed(answer: Answer, asked: str) -> discord.Embed:
     lines = [f"> {escape_markdown(clip(asked, 500))}", "", answer.NOTHING]
+    if answer.notice:
+        lines.append(escape_markdown(answer.notice))
     if answer.nearest_topics:
         topics = ", ".join(f"`{topic}`" for topic in answer.nearest_topics)
         lines.append(f"Nearest topics: {topics}.")

@@ -39,10 +39,43 @@ def catalog_check(catalog_dir: str | None, index_dir: str | None) -> None:
     if problems or catalog is None:
         click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", err=True)
         raise SystemExit(1)
+    from catalog import coverage_warnings
+
+    for warning in coverage_warnings(catalog, loc.catalog_dir):
+        click.echo(str(warning), err=True)
     click.echo(
         f"{loc.catalog_dir}: ok ({len(catalog.resources)} resources, {len(catalog.notes)} notes, "
         f"{len(catalog.topics)} topics)"
     )
+
+
+@catalog_group.command("stats")
+@location_options
+@friendly_errors
+def catalog_stats(catalog_dir: str | None, index_dir: str | None) -> None:
+    """Entries per topic by level and kind: where the catalog is thin."""
+    from rich import box
+    from rich.table import Table
+
+    from catalog import KINDS, LEVELS, coverage_rows
+
+    catalog = locations(catalog_dir, index_dir).catalog()
+    rows = coverage_rows(catalog)
+    short = {"lecture-notes": "notes", "repository": "repo", "documentation": "docs"}
+    short |= {"collection": "list", "tutorial": "tut", "article": "art", "course": "crs"}
+    for title, columns, cells in (
+        ("by level", LEVELS, lambda row: row[2 : 2 + len(LEVELS)]),
+        ("by kind", [short.get(k, k)[:8] for k in KINDS], lambda row: row[2 + len(LEVELS) :]),
+    ):
+        table = Table(
+            title=f"Entries per topic, {title}", title_justify="left", box=box.SIMPLE_HEAD
+        )
+        table.add_column("topic", no_wrap=True)
+        for column in ["all", *columns]:
+            table.add_column(column, justify="right", min_width=len(column), no_wrap=True)
+        for row in rows:
+            table.add_row(row[0], row[1], *cells(row))
+        out.print(table, width=max(out.width, 110))
 
 
 @catalog_group.command("list")

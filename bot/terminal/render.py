@@ -44,13 +44,20 @@ def render_hits(hits: list[ResourceHit], title: str = "Recommended resources") -
 
 
 def render_answer(answer: Answer) -> RenderableType:
-    if not answer.confident:
+    notice = f"{answer.notice}\n" if answer.notice else ""
+    if answer.coverage == "none":
         hint = ""
         if answer.nearest_topics:
             hint = "\nThe nearest topics it covers: " + ", ".join(answer.nearest_topics) + "."
-        text = f"{answer.NOTHING}{hint}\nTry `studybot topics` or `studybot search`."
-        return Panel(text, title=escape(answer.query), border_style="yellow")
-    parts: list[RenderableType] = []
+        text = f"{notice}{answer.NOTHING}{hint}\nTry `studybot topics` or `studybot search`."
+        return Panel(Text(text), title=escape(answer.query), border_style="yellow")
+    if answer.coverage == "partial":
+        text = Text(f"{notice}{answer.PARTIAL}")
+        panel = Panel(text, title=escape(answer.query), border_style="yellow")
+        return Group(panel, render_hits(list(answer.resources), "Closest resources"))
+    parts: list[RenderableType] = [Text(notice.strip(), style="yellow")] if notice else []
+    if not answer.passages:
+        parts.append(Text(answer.NO_NOTE))
     for passage in answer.passages:
         parts.append(
             Panel(

@@ -65,14 +65,11 @@ def choose_thresholds(
             none = ~answered & (in_field < partial_at)
             objective = (
                 3.0 * none[label == "decline"].mean()
-                - 3.0 * none[label == "covered"].mean()
-                + 1.0 * (~answered[label == "uncovered"]).mean()
-                + 0.5 * answered[label == "covered"].mean()
-                if (label == "uncovered").any()
-                else 3.0 * none[label == "decline"].mean()
-                - 3.0 * none[label == "covered"].mean()
-                + 0.5 * answered[label == "covered"].mean()
+                - 4.0 * none[label == "covered"].mean()
+                + 1.0 * answered[label == "covered"].mean()
             )
+            if (label == "uncovered").any():
+                objective += 1.5 * (~answered[label == "uncovered"]).mean()
             if objective > best:
                 best, best_pair = objective, (float(answer_at), float(partial_at))
     return best_pair

@@ -57,7 +57,7 @@ class Ask(commands.Cog):
             await interaction.edit_original_response(content=queue_notice(ahead))
         answer = await self._answer(question)
         embed = render.answer_embed(answer, self.bot.engine.catalog, more=True)
-        if not answer.confident:
+        if answer.is_empty:
             # Nothing to share with the channel: tell only the asker.
             await interaction.delete_original_response()
             await interaction.followup.send(embed=embed, ephemeral=True)
@@ -82,7 +82,7 @@ class Ask(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         answer = await self._answer(question)
         embed = render.answer_embed(answer, self.bot.engine.catalog)
-        if not answer.confident:
+        if answer.is_empty:
             await interaction.followup.send(
                 "The catalog has nothing on that message, so I didn't reply to it.",
                 embed=embed,
