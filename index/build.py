@@ -172,6 +172,8 @@ def _manifest(
         "dim": dense.dim,
         "index_type": dense.kind,
         "catalog_hash": catalog.content_hash,
+        # Per file [size, mtime_ns, sha256]: `index status` checks freshness from this alone.
+        "catalog_sources": dict(catalog.sources),
         "catalog_dir": catalog.root,
         "counts": {
             "documents": len(documents),

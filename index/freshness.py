@@ -9,22 +9,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from catalog import Catalog
-from catalog.sources import changed_sources
+from catalog.sources import Fingerprints, changed_sources
 
 SHOWN = 3
 
 
-def catalog_changes(served: Catalog, live: Catalog | Path | None) -> list[str]:
-    """Catalog files that differ from the snapshot ``served`` (["catalog"] when unknown which)."""
+def catalog_changes(served: Catalog | Fingerprints, live: Catalog | Path | None) -> list[str]:
+    """Catalog files that differ from what an index was built from: its catalog snapshot, or
+    the file fingerprints its manifest records (["catalog"] when it cannot say which)."""
     if live is None:
         return []
     if isinstance(live, Catalog):
-        return [] if live.content_hash == served.content_hash else ["catalog"]
+        if isinstance(served, Catalog):
+            return [] if live.content_hash == served.content_hash else ["catalog"]
+        return [] if dict(live.sources) == dict(served) else ["catalog"]
     if not live.is_dir():
         return [f"{live} (missing)"]
-    if not served.sources:  # a snapshot without fingerprints cannot be compared cheaply
+    sources = served.sources if isinstance(served, Catalog) else served
+    if not sources:  # nothing recorded to compare with cheaply
         return ["catalog"]
-    return changed_sources(live, served.sources)
+    return changed_sources(live, sources)
 
 
 def stale_notice(changes: list[str], built_at: str) -> str:

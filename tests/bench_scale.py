@@ -116,21 +116,20 @@ def build_rows(catalog_dir: Path, index_dir: Path) -> list[Row]:
     return rows
 
 
-def cold_ask(env: dict[str, str]) -> Row:
+def cold(args: list[str], env: dict[str, str], goal: float) -> Row:
+    """Best of three fresh `studybot ARGS` processes."""
     runs = []
     for _ in range(3):
         runs.append(
             timed(
                 lambda: subprocess.run(
-                    [sys.executable, "-m", "bot", "ask", QUESTION],
-                    env=env,
-                    capture_output=True,
-                    check=True,
+                    [sys.executable, "-m", "bot", *args], env=env, capture_output=True, check=True
                 )
             )
         )
     best = min(runs)
-    return ("scale: cold `studybot ask`", f"{best:.2f} s", f"best of 3; {mark(best, 1.5, ' s')}")
+    name = f"scale: cold `studybot {args[0]}{' ' + args[1] if args[0] == 'index' else ''}`"
+    return (name, f"{best:.2f} s", f"best of 3; {mark(best, goal, ' s')}")
 
 
 def warm_row(catalog_dir: Path, index_dir: Path) -> Row:
@@ -185,7 +184,8 @@ def main() -> None:
             "STUDYBOT_INDEX_DIR": str(index_dir),
         }
         rows += build_rows(catalog_dir, index_dir)
-        rows.append(cold_ask(env))
+        rows.append(cold(["ask", QUESTION], env, 1.5))
+        rows.append(cold(["index", "status"], env, 1.0))
         rows.append(warm_row(catalog_dir, index_dir))
         rows.append(rss_row(env))
     finally:

@@ -152,13 +152,14 @@ def index_build(full: bool, as_json: bool, catalog_dir: str | None, index_dir: s
 def index_status(as_json: bool, catalog_dir: str | None, index_dir: str | None) -> None:
     """What the served index was built from, whether its files are intact, and whether the
     catalog changed since; exits 2 when a file is damaged."""
-    from index import catalog_changes, current_version, load_snapshot, read_manifest, verify_files
+    from index import catalog_changes, current_version, read_manifest, verify_files
 
     loc = locations(catalog_dir, index_dir)
     version = current_version(loc.index_dir)
     manifest = read_manifest(version)
     damaged = verify_files(version, manifest)
-    changes = [] if damaged else catalog_changes(load_snapshot(version), loc.catalog_dir)
+    recorded = manifest.get("catalog_sources") or {}
+    changes = [] if damaged else catalog_changes(recorded, loc.catalog_dir)
     stale = bool(changes)
     encoder, notice = _encoder(loc)
     if as_json:
