@@ -23,13 +23,13 @@ from index.results import Answer, Coverage, Passage, ResourceHit
 from index.retrieval import Candidate
 from index.terms import stem, words
 
-RESOURCE_FLOOR = 0.30
-LEXICAL_FLOOR = 0.18
 TOP = 5
 KIND_BONUS = 0.6
 LEVEL_BONUS = 0.3
 FREE_BONUS = 0.2
 PARTIAL_RESOURCES = 3
+# A section headed with the asked thing wins over one that only mentions it.
+HEADING_WEIGHT = 0.6
 
 
 @lru_cache(maxsize=16384)
@@ -44,6 +44,7 @@ def features(
     """What the policy weighs: meaning, vocabulary, word match, agreement, names, length."""
     if not candidates:
         return {"dense": 0.0, "known": query.known_share, "unknown": query.unknown_share,
+                "topical": query.topical_share,
                 "match": 0.0, "agree": 0.0, "named": float(bool(names)),
                 "start": float(query.start),
                 "weight": math.log1p(query.weight)}  # fmt: skip
@@ -59,6 +60,7 @@ def features(
         "dense": max(c.dense for c in candidates),
         "known": query.known_share,
         "unknown": query.unknown_share,
+        "topical": query.topical_share,
         "match": max(query.coverage_of(stems_of(c.document.indexed)) for c in candidates[:TOP]),
         "agree": both / TOP,
         "named": float(bool(names)),
@@ -98,7 +100,7 @@ def compose_answer(
         )
     answered = coverage == "answered"
     passages = select_passages(query, candidates, catalog, policy) if answered else []
-    resources = rank_resources(query, candidates, names, passages, catalog, k)
+    resources = rank_resources(query, candidates, names, passages, catalog, k, policy)
     if coverage == "partial":
         resources = resources[:PARTIAL_RESOURCES]
     if not resources and not passages:
@@ -115,7 +117,10 @@ def compose_answer(
 
 
 def select_passages(
-    query: Query, candidates: Sequence[Candidate], catalog: Catalog, policy: AnswerPolicy
+    query: Query,
+    candidates: Sequence[Candidate],
+    catalog: Catalog,
+    policy: AnswerPolicy,
 ) -> list[Passage]:
     """Note sections about the question, the one whose heading names it first; else none."""
     scored: list[tuple[float, float, Candidate]] = []
@@ -124,14 +129,20 @@ def select_passages(
         if document.is_resource:
             continue
         heading = query.coverage_of(stems_of(document.heading))
+        note = catalog.note(document.ref)
+        if note is not None and document.heading == note.title:
+            heading /= 2  # a note's introduction is headed by its whole topic, not one question
         text = query.coverage_of(stems_of(document.indexed))
+        headed = heading >= 0.5 and candidate.dense >= policy.lexical_floor
         about = (
-            (text >= policy.passage_match and candidate.dense >= LEXICAL_FLOOR)
+            headed
+            or (text >= policy.passage_match and candidate.dense >= policy.passage_word_dense)
             or candidate.dense >= policy.passage_dense
-            or (heading >= 0.5 and candidate.dense >= LEXICAL_FLOOR)
         )
         if about:
-            scored.append((candidate.dense + 0.3 * heading + 0.2 * text, heading, candidate))
+            scored.append(
+                (candidate.dense + HEADING_WEIGHT * heading + 0.2 * text, heading, candidate)
+            )
     scored.sort(key=lambda pair: -pair[0])
     chosen: list[Passage] = []
     for score, heading, candidate in scored:
@@ -141,8 +152,10 @@ def select_passages(
             p.note_id == note.id and p.heading == document.heading for p in chosen
         ):
             continue
-        if chosen and (score < scored[0][0] - policy.passage_margin or heading < 0.5):
-            break  # a second quote only when its heading names the asked thing too
+        if chosen and (
+            score < scored[0][0] - policy.passage_margin or heading < max(0.5, scored[0][1])
+        ):
+            break  # a second quote only when its heading names the asked thing as well
         chosen.append(
             Passage(
                 note_id=note.id,
@@ -159,11 +172,11 @@ def select_passages(
     return chosen
 
 
-def relevant(candidate: Candidate) -> bool:
+def relevant(candidate: Candidate, policy: AnswerPolicy) -> bool:
     """Close in meaning, or sharing words with the question and not far off in meaning."""
-    if candidate.dense >= RESOURCE_FLOOR:
+    if candidate.dense >= policy.resource_floor:
         return True
-    return candidate.lexical_rank is not None and candidate.dense >= LEXICAL_FLOOR
+    return candidate.lexical_rank is not None and candidate.dense >= policy.lexical_floor
 
 
 def intent_bonus(query: Query, resource: Resource) -> float:
@@ -185,6 +198,7 @@ def rank_resources(
     passages: Sequence[Passage],
     catalog: Catalog,
     k: int,
+    policy: AnswerPolicy,
 ) -> list[ResourceHit]:
     """Named entries first; then matches by score and intent; then what the quotes cite."""
     ranked: dict[str, ResourceHit] = {}
@@ -198,7 +212,7 @@ def rank_resources(
         resource = catalog.resource(document.ref) if document.is_resource else None
         if resource is None or resource.id in ranked or not resource.verified:
             continue
-        if not relevant(candidate):
+        if not relevant(candidate, policy):
             continue
         hit = resource_hit(query, candidate, resource)
         # An intent lifts entries on the asked topic, not every video or course.

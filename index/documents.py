@@ -13,8 +13,10 @@ def resource_text(resource: Resource) -> str:
     """Title first (it carries the most signal), then what a learner would search for."""
     topics = ", ".join(t.replace("-", " ") for t in resource.topics)
     kind = resource.kind.replace("-", " ")
+    # Aliases are the names learners use ("the DPO paper"): words a question may carry.
+    aliases = f" Also known as: {'; '.join(resource.aliases)}." if resource.aliases else ""
     return (
-        f"{resource.title}. {resource.description} {resource.why} "
+        f"{resource.title}.{aliases} {resource.description} {resource.why} "
         f"Topics: {topics}. A {resource.level} {kind} by {resource.author}."
     )
 

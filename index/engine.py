@@ -233,7 +233,7 @@ class Engine:
                 continue
             if not resource.verified:
                 continue
-            if not relevant(candidate):
+            if not relevant(candidate, self.policy):
                 continue
             hits.append(resource_hit(analysed, candidate, resource))
             if len(hits) >= k:

@@ -62,7 +62,10 @@ class LexicalIndex:
         )
         if best is None:
             best = process.extractOne(
-                term, self._vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=1
+                term,
+                self._vocabulary,
+                scorer=DamerauLevenshtein.distance,  # type: ignore[call-overload]
+                score_cutoff=1,
             )
         return str(best[0]) if best else None
 

@@ -25,6 +25,7 @@ FEATURES: tuple[str, ...] = (
     "dense",
     "known",
     "unknown",
+    "topical",
     "match",
     "agree",
     "named",
@@ -55,11 +56,15 @@ class AnswerPolicy:
     in_field: Logistic
     answer_at: float
     partial_at: float
+    # Resources: recommended when this close in meaning, or sharing words and this close.
+    resource_floor: float = 0.30
+    lexical_floor: float = 0.18
     # Passages: quote one only when it carries the question's words or is this close in meaning.
     passage_match: float = 0.5
+    passage_word_dense: float = 0.4
     passage_dense: float = 0.55
     passage_margin: float = 0.12
-    max_passages: int = 2
+    max_passages: int = 1
     fitted_on: dict[str, Any] = field(default_factory=dict)
 
     def decide(self, features: dict[str, float]) -> Coverage:

@@ -149,6 +149,14 @@ class Query:
         return sum(w.weight for w in self.words if w.term) / max(self.weight, 1e-9)
 
     @property
+    def topical_share(self) -> float:
+        """Weighted share of the question's words that name topics the catalog discusses."""
+        if not self.words:
+            return 0.0
+        topical = set(self.topical)
+        return sum(w.weight for w in self.words if w.term in topical) / max(self.weight, 1e-9)
+
+    @property
     def unknown_share(self) -> float:
         """Weighted share of real English words the catalog never uses ("voltage", "kafka").
 

@@ -35,7 +35,9 @@ from index.dense import DenseIndex
 from index.errors import BadIndexLocation, BuildInProgress, IndexCorrupt, IndexNotBuilt
 from index.results import Document
 
-FORMAT = 2
+# 2: resource documents carry their aliases; the manifest carries the answer policy.
+# 3: self-contained: catalog.json (the catalog snapshot), file sizes and checksums.
+FORMAT = 3
 KEEP_VERSIONS = 2
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"

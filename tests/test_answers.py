@@ -65,7 +65,16 @@ def test_answer_many_keeps_order_and_embeds_in_one_batch(engine: Engine, fake_em
 
 def test_answer_json_contract(engine: Engine) -> None:
     data = engine.answer("pipeline parallelism micro-batches").to_json()
-    assert set(data) >= {"question", "confident", "answer", "resources", "passages", "timings_ms"}
+    assert set(data) >= {
+        "question",
+        "coverage",
+        "confident",
+        "answer",
+        "resources",
+        "passages",
+        "timings_ms",
+    }
+    assert data["confident"] == (data["coverage"] == "answered")
     assert set(data["resources"][0]) >= {"id", "title", "url", "kind", "level", "score", "reason"}
     assert set(data["passages"][0]) >= {"note", "heading", "text", "score"}
 
@@ -119,3 +128,16 @@ def test_path_from_a_level_skips_easier_resources(engine: Engine) -> None:
         "attention-is-all-you-need",
         "annotated-transformer",
     ]
+
+
+def test_a_model_nobody_fitted_answers_on_words_and_says_so(engine: Engine) -> None:
+    # The fake embedder's cosine scale is not MiniLM's: its index carries the words-only policy.
+    assert engine.policy.model == "lexical-only" and not engine.policy.uses_cosine
+    assert engine.manifest["policy"]["model"] == "lexical-only"
+    assert any("no answer policy was fitted" in notice for notice in engine.notices)
+
+
+def test_the_real_models_policy_is_written_into_its_index(real_engine: Engine) -> None:
+    assert real_engine.manifest["policy"]["model"] == real_engine.embedder.name
+    assert real_engine.policy.uses_cosine
+    assert not any("no answer policy" in notice for notice in real_engine.notices)

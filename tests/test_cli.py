@@ -37,7 +37,7 @@ def test_ask_json_prints_the_answer_contract(studybot) -> None:  # type: ignore[
     assert result.exit_code == 0, result.output
     [data] = json_lines(result.stdout)
     assert data["question"] == "How does pipeline parallelism work?"
-    assert data["confident"] is True and data["answer"]
+    assert data["confident"] is True and data["coverage"] == "answered" and data["answer"]
     assert 1 <= len(data["resources"]) <= 5
     assert set(data["resources"][0]) >= {"id", "title", "url", "kind", "level", "score", "reason"}
     assert {"note", "heading", "text", "score"} <= set(data["passages"][0])

@@ -49,8 +49,8 @@ def render_answer(answer: Answer) -> RenderableType:
         hint = ""
         if answer.nearest_topics:
             hint = "\nThe nearest topics it covers: " + ", ".join(answer.nearest_topics) + "."
-        text = f"{notice}{answer.NOTHING}{hint}\nTry `studybot topics` or `studybot search`."
-        return Panel(Text(text), title=escape(answer.query), border_style="yellow")
+        nothing = f"{notice}{answer.NOTHING}{hint}\nTry `studybot topics` or `studybot search`."
+        return Panel(Text(nothing), title=escape(answer.query), border_style="yellow")
     if answer.coverage == "partial":
         text = Text(f"{notice}{answer.PARTIAL}")
         panel = Panel(text, title=escape(answer.query), border_style="yellow")

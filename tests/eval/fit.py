@@ -75,6 +75,11 @@ def choose_thresholds(
     return best_pair
 
 
+# Without a fitted model the cosine scale is unknown: recommend and quote on words alone.
+WORDS_ONLY = {"resource_floor": 2.0, "lexical_floor": -1.0, "passage_dense": 2.0,
+              "passage_word_dense": -1.0}  # fmt: skip
+
+
 def fit(engine: Engine, chosen: Sequence[Case], names: Sequence[str], model: str) -> AnswerPolicy:
     answers = engine.answer_many([case.q for case in chosen])
     x = np.array([[a.features[n] for n in names] for a in answers])
@@ -85,6 +90,8 @@ def fit(engine: Engine, chosen: Sequence[Case], names: Sequence[str], model: str
     p_field = np.array([in_field.probability(a.features) for a in answers])
     answer_at, partial_at = choose_thresholds(p_cov, p_field, labels)
     base = engine.policy
+    if model == LEXICAL_ONLY:
+        base = replace(base, **WORDS_ONLY)
     return replace(
         base,
         model=model,
