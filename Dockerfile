@@ -28,9 +28,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-co
     && mkdir -p /data && chown studybot:studybot /data
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build --chown=studybot:studybot /opt/models /opt/models
+# The bundled catalog is the default; docker-compose.yml mounts ./catalog/data at /catalog
+# and points STUDYBOT_CATALOG_DIR there, so edits reach the bot.
 ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1 TQDM_DISABLE=1 HF_HUB_OFFLINE=1 \
-    TRANSFORMERS_OFFLINE=1 STUDYBOT_DATA_DIR=/data STUDYBOT_MODEL_CACHE=/opt/models \
-    STUDYBOT_CATALOG_DIR=/catalog
+    TRANSFORMERS_OFFLINE=1 STUDYBOT_DATA_DIR=/data STUDYBOT_MODEL_CACHE=/opt/models
 USER studybot
 WORKDIR /home/studybot
 VOLUME /data
