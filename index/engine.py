@@ -23,7 +23,7 @@ from index.freshness import catalog_changes, stale_notice
 from index.names import NameIndex
 from index.paths import find_topic, learning_path
 from index.policy import AnswerPolicy, policy_for
-from index.query import with_context
+from index.query import Query, with_context
 from index.results import Answer, BuildReport, Document, LearningPath, ResourceHit
 from index.retrieval import CANDIDATES, Retriever
 from index.store import current_version, load_snapshot, load_version
@@ -163,12 +163,13 @@ class Engine:
         """
         started = time.perf_counter()
         cleaned = [_clean(question) for question in questions]
-        vectors = self._encode([with_context(question) for question in cleaned])
+        queries = [self.retriever.lexical.analyse(question) for question in cleaned]
+        vectors = self._encode([with_context(query.spelled) for query in queries])
         embed_ms = (time.perf_counter() - started) * 1000 / max(1, len(cleaned))
         answers = []
-        for question, vector in zip(cleaned, vectors, strict=True):
+        for query, vector in zip(queries, vectors, strict=True):
             t0 = time.perf_counter()
-            answer = self._answer(question, vector, k, mode)
+            answer = self._answer(query, vector, k, mode)
             search_ms = (time.perf_counter() - t0) * 1000
             answer.timings_ms.update(
                 embed=round(embed_ms, 2),
@@ -178,8 +179,8 @@ class Engine:
             answers.append(answer)
         return answers
 
-    def _answer(self, question: str, vector: np.ndarray[Any, Any], k: int, mode: str) -> Answer:
-        query = self.retriever.lexical.analyse(question)
+    def _answer(self, query: Query, vector: np.ndarray[Any, Any], k: int, mode: str) -> Answer:
+        question = query.text
         terms = self.retriever.lexical.analyse(with_context(question)).terms
         candidates = self.retriever.retrieve(vector, terms, mode=mode) if question else []
         names = self.names.match(question) if question else []

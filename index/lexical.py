@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from index.query import Query, analyse, zipf
-from index.terms import terms
+from index.terms import stem, terms, words
 
 MIN_CORRECTABLE = 5
 CORRECTION_CUTOFF = 0.84
@@ -34,11 +34,13 @@ class LexicalIndex:
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.size = len(texts)
+        self._texts = list(texts)
         self._retriever = bm25s.BM25()
         tokenized = [terms(text) or ["\x00empty"] for text in texts]
         if texts:
             self._retriever.index(tokenized, show_progress=False)
         self._frequency = Counter(term for doc in tokenized for term in set(doc))
+        self._spellings: dict[str, Counter[str]] = {}
         self._vocabulary = sorted(self._frequency)
         self.correct = lru_cache(maxsize=4096)(self._correct)
 
@@ -69,6 +71,20 @@ class LexicalIndex:
             )
         return str(best[0]) if best else None
 
+    def spelling(self, term: str) -> str:
+        """The catalog's commonest word for a stem ("illustrat" -> "illustrated")."""
+        if not self._spellings:
+            self._spellings = self._count_spellings()
+        found = self._spellings.get(term)
+        return found.most_common(1)[0][0] if found else term
+
+    def _count_spellings(self) -> dict[str, Counter[str]]:
+        spellings: dict[str, Counter[str]] = {}
+        for text in self._texts:
+            for word in words(text):
+                spellings.setdefault(stem(word), Counter())[word] += 1
+        return spellings
+
     def document_frequency(self, term: str) -> int:
         """How many documents use ``term`` (a stem)."""
         return self._frequency.get(term, 0)
@@ -80,6 +96,7 @@ class LexicalIndex:
             query,
             correct=self.correct,
             frequency=self.document_frequency,
+            spelling=self.spelling,
             is_topical=lambda term: TOPICAL_MIN_DOCS <= self._frequency[term] <= most,
             total=self.size,
         )

@@ -123,6 +123,7 @@ class Word:
     term: str | None
     weight: float
     documents: int
+    spelling: str = ""  # the catalog's word when this one is a typo of it
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,16 @@ class Query:
         if not self.words:
             return 0.0
         return sum(w.weight for w in self.words if w.term) / max(self.weight, 1e-9)
+
+    @property
+    def spelled(self) -> str:
+        """The question with its typos replaced by the catalog's words, for the embedding model:
+        it reads "paralellism" as unrelated pieces, "parallelism" as the topic."""
+        fixes = {w.text: w.spelling for w in self.words if w.spelling}
+        if not fixes:
+            return self.text
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, fixes)) + r")\b", re.IGNORECASE)
+        return pattern.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), self.text)
 
     @property
     def topical_share(self) -> float:
@@ -217,6 +228,7 @@ def analyse(
     frequency: Callable[[str], int],
     is_topical: Callable[[str], bool],
     total: int = 0,
+    spelling: Callable[[str], str] = lambda term: term,
 ) -> Query:
     """Read ``text`` against the catalog's vocabulary (``correct`` maps a stem to the catalog's).
 
@@ -236,7 +248,8 @@ def analyse(
         spelled = word if term in (None, own) else term
         documents = frequency(term) if term else 0
         weight = informativeness(spelled) * specificity(documents, total)
-        found[word] = Word(word, term, weight, documents)
+        fixed = spelling(term) if term and term != own else ""
+        found[word] = Word(word, term, weight, documents, fixed)
     kinds = [KIND_WORDS[w] for w in found if w in KIND_WORDS]
     # Intents read the catalog's spelling too, so "begginer" still asks for beginner material.
     spelled = lowered + " " + " ".join(w.term for w in found.values() if w.term)

@@ -22,7 +22,8 @@ STOPWORDS = frozenset(
     explain explained explaining understand understanding learn learning find help anyone
     someone something best recommend recommended resource resources question questions
     vs versus whats dont doesnt isnt arent cant im ive pls plz actually basically simply exactly
-    myself stuff kind sort feel feels bit lot lots ok okay hey hi hello guys""".split()  # noqa: SIM905
+    myself stuff kind sort feel feels bit lot lots ok okay hey hi hello guys
+    wat wut u ur ya thx ty tho idk imo btw lol lmao gonna wanna gotta yall""".split()  # noqa: SIM905
 )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import click
@@ -64,20 +63,21 @@ def catalog_stats(catalog_dir: str | None, index_dir: str | None) -> None:
     rows = coverage_rows(catalog)
     short = {"lecture-notes": "notes", "repository": "repo", "documentation": "docs"}
     short |= {"collection": "list", "tutorial": "tut", "article": "art", "course": "crs"}
-    views: list[tuple[str, Sequence[str], slice]] = [
-        ("by level", LEVELS, slice(2, 2 + len(LEVELS))),
-        ("by kind", [short.get(k, k)[:8] for k in KINDS], slice(2 + len(LEVELS), None)),
-    ]
-    for title, columns, cells in views:
+    levels = slice(2, 2 + len(LEVELS))
+    kinds = slice(2 + len(LEVELS), None)
+    for title, columns, cells in (
+        ("by level", list(LEVELS), levels),
+        ("by kind", [short.get(k, k)[:8] for k in KINDS], kinds),
+    ):
         table = Table(
             title=f"Entries per topic, {title}", title_justify="left", box=box.SIMPLE_HEAD
         )
-        table.add_column("topic", no_wrap=True)
+        table.add_column("topic", no_wrap=True, min_width=max(map(len, catalog.topics)))
         for column in ["all", *columns]:
             table.add_column(column, justify="right", min_width=len(column), no_wrap=True)
         for row in rows:
             table.add_row(row[0], row[1], *row[cells])
-        out.print(table, width=max(out.width, 110))
+        out.print(table, width=max(out.width, 110), crop=False)
 
 
 @catalog_group.command("list")

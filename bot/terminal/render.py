@@ -49,11 +49,11 @@ def render_answer(answer: Answer) -> RenderableType:
         hint = ""
         if answer.nearest_topics:
             hint = "\nThe nearest topics it covers: " + ", ".join(answer.nearest_topics) + "."
-        nothing = f"{notice}{answer.NOTHING}{hint}\nTry `studybot topics` or `studybot search`."
-        return Panel(Text(nothing), title=escape(answer.query), border_style="yellow")
+        text = f"{notice}{answer.NOTHING}{hint}\nTry `studybot topics` or `studybot search`."
+        return Panel(Text(text), title=escape(answer.query), border_style="yellow")
     if answer.coverage == "partial":
-        text = Text(f"{notice}{answer.PARTIAL}")
-        panel = Panel(text, title=escape(answer.query), border_style="yellow")
+        partial = Text(f"{notice}{answer.PARTIAL}")
+        panel = Panel(partial, title=escape(answer.query), border_style="yellow")
         return Group(panel, render_hits(list(answer.resources), "Closest resources"))
     parts: list[RenderableType] = [Text(notice.strip(), style="yellow")] if notice else []
     if not answer.passages:
