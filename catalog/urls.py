@@ -39,9 +39,11 @@ def _ascii_twin(char: str) -> str | None:
 
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be shown as a link, or None when it can."""
-    for char in url:
-        if char.isspace() or unicodedata.category(char).startswith("C"):
-            return f"URL contains whitespace or a control character {describe(char)}"
+    # Printable ASCII without spaces is the usual case: skip the per-character look.
+    if not (url.isascii() and url.isprintable() and " " not in url):
+        for char in url:
+            if char.isspace() or unicodedata.category(char).startswith("C"):
+                return f"URL contains whitespace or a control character {describe(char)}"
     if "](" in url or url.startswith(("[", "<")) or (url.endswith((">", ")")) and "(" not in url):
         return "URL looks like Markdown: write the bare address"
     parts = urlsplit(url)
@@ -59,9 +61,11 @@ def url_problem(url: str) -> str | None:
             return f"host {host!r} has a non-ASCII character {describe(char)}: use punycode"
     if "." not in host:
         return f"host {host!r} is not a public host name"
-    for char in url:
-        if char in FORBIDDEN or (char in "[]" and not parts.netloc.startswith("[")):
-            return f"character {char!r} is not allowed in a URL: percent-encode it"
+    forbidden = FORBIDDEN if parts.netloc.startswith("[") else FORBIDDEN | {"[", "]"}
+    bad = forbidden.intersection(url)
+    if bad:
+        char = next(c for c in url if c in bad)
+        return f"character {char!r} is not allowed in a URL: percent-encode it"
     return None
 
 

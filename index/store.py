@@ -169,8 +169,9 @@ def write_version(
             for document in documents:
                 out.write(json.dumps(asdict(document), ensure_ascii=False) + "\n")
         dense.save(staging / VECTORS)
-        with (staging / CATALOG).open("w", encoding="utf-8") as out:
-            json.dump(to_snapshot(catalog), out, ensure_ascii=False)
+        # One dumps call: the C encoder end to end (json.dump streams in small Python chunks).
+        snapshot = json.dumps(to_snapshot(catalog), ensure_ascii=False)
+        (staging / CATALOG).write_text(snapshot, encoding="utf-8")
         manifest = {
             **manifest,
             "files": {
