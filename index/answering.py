@@ -30,6 +30,8 @@ FREE_BONUS = 0.2
 PARTIAL_RESOURCES = 3
 # A section headed with the asked thing wins over one that only mentions it.
 HEADING_WEIGHT = 0.6
+CITED_BONUS = 0.3
+TEXT_WEIGHT = 0.2
 
 
 @lru_cache(maxsize=16384)
@@ -133,16 +135,10 @@ def select_passages(
         if note is not None and document.heading == note.title:
             heading /= 2  # a note's introduction is headed by its whole topic, not one question
         text = query.coverage_of(stems_of(document.indexed))
-        headed = heading >= 0.5 and candidate.dense >= policy.lexical_floor
-        about = (
-            headed
-            or (text >= policy.passage_match and candidate.dense >= policy.passage_word_dense)
-            or candidate.dense >= policy.passage_dense
-        )
-        if about:
-            scored.append(
-                (candidate.dense + HEADING_WEIGHT * heading + 0.2 * text, heading, candidate)
-            )
+        score = candidate.dense + HEADING_WEIGHT * heading + TEXT_WEIGHT * text
+        # About the question: its heading or words carry the question's, or it is close in meaning.
+        if score >= policy.passage_score and candidate.dense >= policy.lexical_floor:
+            scored.append((score, heading, candidate))
     scored.sort(key=lambda pair: -pair[0])
     chosen: list[Passage] = []
     for score, heading, candidate in scored:
@@ -207,6 +203,7 @@ def rank_resources(
         if resource is not None:
             ranked[resource.id] = ResourceHit(resource, 1.0, "name", "you asked for it by name")
     hits: list[ResourceHit] = []
+    cited = {ref for passage in passages[:1] for ref in passage.cites}
     for candidate in candidates:
         document = candidate.document
         resource = catalog.resource(document.ref) if document.is_resource else None
@@ -218,6 +215,8 @@ def rank_resources(
         # An intent lifts entries on the asked topic, not every video or course.
         on_topic = query.on_topic(stems_of(document.indexed))
         score = hit.score * (1.0 + intent_bonus(query, resource) * min(1.0, 2 * on_topic))
+        if resource.id in cited:
+            score *= 1.0 + CITED_BONUS  # the quoted section recommends it for this very topic
         hits.append(ResourceHit(resource, round(score, 5), hit.matched_by, hit.reason))
     for hit in sorted(hits, key=lambda h: -h.score):
         ranked.setdefault(hit.resource.id, hit)

@@ -182,7 +182,11 @@ class Engine:
     def _answer(self, query: Query, vector: np.ndarray[Any, Any], k: int, mode: str) -> Answer:
         question = query.text
         terms = self.retriever.lexical.analyse(with_context(question)).terms
-        candidates = self.retriever.retrieve(vector, terms, mode=mode) if question else []
+        candidates = (
+            self.retriever.retrieve(vector, terms, mode=mode, dense_weight=self.policy.dense_weight)
+            if question
+            else []
+        )
         names = self.names.match(question) if question else []
         return compose_answer(query, candidates, names, self.catalog, k, self.policy, self._known)
 
@@ -227,7 +231,9 @@ class Engine:
             resource = self.catalog.resource(match.resource_id)
             if resource is not None and keep(resource):
                 hits.append(ResourceHit(resource, 1.0, "name", "you asked for it by name"))
-        for candidate in self.retriever.retrieve(vector, analysed.terms, limit=limit):
+        for candidate in self.retriever.retrieve(
+            vector, analysed.terms, limit=limit, dense_weight=self.policy.dense_weight
+        ):
             document = candidate.document
             resource = self.catalog.resource(document.ref) if document.is_resource else None
             if resource is None or resource.id in named or not keep(resource):

@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from index.query import Query, analyse, zipf
+from index.query import Query, analyse
 from index.terms import stem, terms, words
+from index.word_frequency import zipf
 
 MIN_CORRECTABLE = 5
 CORRECTION_CUTOFF = 0.84

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from catalog import Resource
-from index.query import KIND_WORDS, RELATED_KINDS, informativeness, zipf
+from index.query import KIND_WORDS, RELATED_KINDS, informativeness
 from index.terms import STOPWORDS, stem
+from index.word_frequency import zipf
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 FUZZY_MIN_LENGTH = 6

@@ -56,13 +56,13 @@ class AnswerPolicy:
     in_field: Logistic
     answer_at: float
     partial_at: float
+    # Fusion: the meaning ranking's weight beside the words' (1.0) in reciprocal rank fusion.
+    dense_weight: float = 0.4
     # Resources: recommended when this close in meaning, or sharing words and this close.
     resource_floor: float = 0.30
     lexical_floor: float = 0.18
-    # Passages: quote one only when it carries the question's words or is this close in meaning.
-    passage_match: float = 0.5
-    passage_word_dense: float = 0.4
-    passage_dense: float = 0.55
+    # Passages: quote one only when meaning + 0.6 x heading match + 0.2 x word match reach this.
+    passage_score: float = 0.7
     passage_margin: float = 0.12
     max_passages: int = 1
     fitted_on: dict[str, Any] = field(default_factory=dict)

@@ -13,9 +13,9 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from index.terms import stem, words
+from index.word_frequency import zipf
 
 # Zipf frequencies at or under RARE are as informative as a word gets; at or over COMMON
 # they carry only MIN_WEIGHT. In between the weight falls linearly.
@@ -96,14 +96,6 @@ START = re.compile(
 )
 START_CONTEXT = "where to start learning about large language models as a beginner"
 FREE = re.compile(r"\b(free|no cost|without paying|open access)\b")
-
-
-@lru_cache(maxsize=65536)
-def zipf(word: str) -> float:
-    """How common ``word`` is in everyday English (0 for unknown words)."""
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, "en"))
 
 
 def informativeness(word: str) -> float:

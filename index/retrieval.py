@@ -46,10 +46,12 @@ class Retriever:
         query_terms: Sequence[str],
         limit: int = CANDIDATES,
         mode: str = "fused",
+        dense_weight: float = 1.0,
     ) -> list[Candidate]:
         """Candidates best first for the query's vector and catalog terms.
 
-        ``mode`` is fused, dense or lexical (for measuring each).
+        ``mode`` is fused, dense or lexical (for measuring each); ``dense_weight`` is the
+        meaning ranking's share in the fusion beside the words' (the answer policy's, per model).
         """
         if not self.documents:
             return []
@@ -65,7 +67,9 @@ class Retriever:
             rankings = [lexical_ranking]
         else:
             rankings = [dense_ranking, lexical_ranking]
-        fused = reciprocal_rank_fusion(rankings)
+        fused = reciprocal_rank_fusion(
+            rankings, weights=[dense_weight, 1.0] if len(rankings) == 2 else None
+        )
         dense_rank = {row: rank for rank, row in enumerate(dense_ranking)}
         lexical_rank = {row: rank for rank, row in enumerate(lexical_ranking)}
         order = sorted(fused, key=lambda row: -fused[row])

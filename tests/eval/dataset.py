@@ -5,6 +5,7 @@ Two sources:
 - ``blind/questions.yaml``: written by a session that never saw the catalog, frozen before
   labelling; ``blind/labels.yaml`` labels them against the catalog. Each question's split
   (a hash of its text) is tuning or heldout. Reported figures come from heldout only.
+- ``blind2/``: a second blind set, written and labelled the same way, all tuning.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ import yaml
 
 HERE = Path(__file__).parent
 CATALOG_QUESTIONS = HERE / "tuning" / "catalog_questions.yaml"
-BLIND_QUESTIONS = HERE / "blind" / "questions.yaml"
-BLIND_LABELS = HERE / "blind" / "labels.yaml"
+BLIND_SETS = ("blind", "blind2")
 
 
 @dataclass(frozen=True)
@@ -52,27 +52,29 @@ def catalog_cases() -> list[Case]:
 
 def blind_cases() -> list[Case]:
     """Blind questions that have labels (all of them, once labelling is done)."""
-    questions = yaml.safe_load(BLIND_QUESTIONS.read_text(encoding="utf-8"))
-    labels = (
-        yaml.safe_load(BLIND_LABELS.read_text(encoding="utf-8")) if BLIND_LABELS.exists() else {}
-    )
     cases = []
-    for item in questions:
-        label = labels.get(item["id"])
-        if not label:
-            continue
-        cases.append(
-            Case(
-                id=item["id"],
-                q=item["q"],
-                split=item["split"],
-                intent=item["intent"],
-                answer=label["answer"],
-                expect=tuple(label.get("expect") or ()),
-                named=label.get("named"),
-                quotes=tuple(label.get("quotes") or ()) if "quotes" in label else None,
-            )
+    for folder in BLIND_SETS:
+        questions = yaml.safe_load((HERE / folder / "questions.yaml").read_text(encoding="utf-8"))
+        labels_file = HERE / folder / "labels.yaml"
+        labels = (
+            yaml.safe_load(labels_file.read_text(encoding="utf-8")) if labels_file.exists() else {}
         )
+        for item in questions:
+            label = (labels or {}).get(item["id"])
+            if not label:
+                continue
+            cases.append(
+                Case(
+                    id=item["id"],
+                    q=item["q"],
+                    split=item["split"],
+                    intent=item["intent"],
+                    answer=label["answer"],
+                    expect=tuple(label.get("expect") or ()),
+                    named=label.get("named"),
+                    quotes=tuple(label.get("quotes") or ()) if "quotes" in label else None,
+                )
+            )
     return cases
 
 

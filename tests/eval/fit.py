@@ -76,8 +76,8 @@ def choose_thresholds(
 
 
 # Without a fitted model the cosine scale is unknown: recommend and quote on words alone.
-WORDS_ONLY = {"resource_floor": 2.0, "lexical_floor": -1.0, "passage_dense": 2.0,
-              "passage_word_dense": -1.0}  # fmt: skip
+WORDS_ONLY = {"resource_floor": 2.0, "lexical_floor": -1.0, "passage_score": 0.5,
+              "dense_weight": 1.0}  # fmt: skip
 
 
 def fit(engine: Engine, chosen: Sequence[Case], names: Sequence[str], model: str) -> AnswerPolicy:
