@@ -68,11 +68,13 @@ def from_snapshot(data: dict[str, Any]) -> Catalog:
 
 
 def _resource(item: dict[str, Any]) -> Resource:
-    values: dict[str, Any] = {
-        key: tuple(item[key]) if key in _TUPLE_FIELDS else item[key] for key in item
-    }
-    missing = Resource.model_fields.keys() - values.keys()
-    required = {name for name in missing if Resource.model_fields[name].is_required()}
-    if required:
-        raise KeyError(", ".join(sorted(required)))
+    values = dict(item)
+    for key in _TUPLE_FIELDS:
+        if key in values:
+            values[key] = tuple(values[key])
+    if not _REQUIRED.issubset(values):
+        raise KeyError(", ".join(sorted(_REQUIRED - values.keys())))
     return Resource.model_construct(None, **values)
+
+
+_REQUIRED = frozenset(name for name, info in Resource.model_fields.items() if info.is_required())
