@@ -44,31 +44,38 @@ def features(
     query: Query, candidates: Sequence[Candidate], names: Sequence[NameMatch]
 ) -> dict[str, float]:
     """What the policy weighs: meaning, vocabulary, word match, agreement, names, length."""
+    found = {
+        "dense": 0.0,
+        "known": query.known_share,
+        "unknown": query.unknown_share,
+        "missing": query.missing,
+        "topical": query.topical_share,
+        "match": 0.0,
+        "headed": 0.0,
+        "agree": 0.0,
+        "named": float(bool(names)),
+        "start": float(query.start),
+        "weight": math.log1p(query.weight),
+    }
     if not candidates:
-        return {"dense": 0.0, "known": query.known_share, "unknown": query.unknown_share,
-                "topical": query.topical_share,
-                "match": 0.0, "agree": 0.0, "named": float(bool(names)),
-                "start": float(query.start),
-                "weight": math.log1p(query.weight)}  # fmt: skip
+        return found
+    top = candidates[:TOP]
     both = sum(
         1
-        for c in candidates
+        for c in top
         if c.dense_rank is not None
         and c.lexical_rank is not None
         and c.dense_rank < TOP
         and c.lexical_rank < TOP
     )
-    return {
-        "dense": max(c.dense for c in candidates),
-        "known": query.known_share,
-        "unknown": query.unknown_share,
-        "topical": query.topical_share,
-        "match": max(query.coverage_of(stems_of(c.document.indexed)) for c in candidates[:TOP]),
-        "agree": both / TOP,
-        "named": float(bool(names)),
-        "start": float(query.start),
-        "weight": math.log1p(query.weight),
-    }
+    found.update(
+        dense=max(c.dense for c in candidates),
+        match=max(query.coverage_of(stems_of(c.document.indexed)) for c in top),
+        # A title or heading naming the asked thing: something dedicated to it, not a mention.
+        headed=max(query.coverage_of(stems_of(c.document.heading)) for c in top),
+        agree=both / TOP,
+    )
+    return found
 
 
 def compose_answer(

@@ -2,9 +2,8 @@
 
 A question mostly in a non-Latin script is foreign at once. In Latin script, a word counts as
 foreign when another language uses it far more than English does ("fonctionne", "qué");
-technical terms shared by every language ("transformer", "LoRA") count for nobody. Other
-languages' word lists are loaded only when a question has such words, so English questions
-never pay for them.
+technical terms shared by every language ("transformer", "LoRA") count for nobody. The
+other languages' words come from one small cached table (``index.word_frequency``).
 """
 
 from __future__ import annotations
@@ -23,6 +22,11 @@ LANGUAGES = {
     "tr": "Turkish",
     "pl": "Polish",
     "id": "Indonesian",
+    "vi": "Vietnamese",
+    "sv": "Swedish",
+    "da": "Danish",
+    "ro": "Romanian",
+    "cs": "Czech",
 }
 SCRIPTS = {
     "CJK": "Chinese",
@@ -36,7 +40,6 @@ SCRIPTS = {
     "GREEK": "Greek",
     "THAI": "Thai",
 }
-MARGIN = 1.0
 SUSPECT = 3.0
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -55,24 +58,23 @@ def foreign_language(text: str, known: Callable[[str], bool] = lambda word: Fals
     if not letters:
         return None
     scripts = [s for s in map(_script, letters) if s]
-    if len(scripts) >= 0.3 * len(letters):
-        return max(set(scripts), key=scripts.count)
+    if len(scripts) >= 0.2 * len(letters):
+        # Kana marks Japanese even among kanji, which Chinese shares.
+        return "Japanese" if "Japanese" in scripts else max(set(scripts), key=scripts.count)
     tokens = [w.lower() for w in _WORD.findall(text) if len(w) > 1]
     if len(tokens) < 3:
         return None
-    from wordfreq import zipf_frequency
+    from index.word_frequency import foreign, zipf
 
     # Only rare-in-English words the catalog does not use can be another language's.
-    suspects = [t for t in tokens if zipf_frequency(t, "en") < SUSPECT and not known(t)]
+    suspects = [t for t in tokens if zipf(t) < SUSPECT and not known(t)]
     if len(suspects) < 2:
         return None
     votes: dict[str, int] = {}
     for token in suspects:
-        english = zipf_frequency(token, "en")
-        scores = {code: zipf_frequency(token, code) for code in LANGUAGES}
-        code = max(scores, key=lambda c: scores[c])
-        if scores[code] >= english + MARGIN and scores[code] >= 3.0:
-            votes[code] = votes.get(code, 0) + 1
+        found = foreign(token)
+        if found is not None:
+            votes[found[0]] = votes.get(found[0], 0) + 1
     if not votes:
         return None
     code = max(votes, key=lambda c: votes[c])

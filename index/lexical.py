@@ -42,6 +42,7 @@ class LexicalIndex:
             self._retriever.index(tokenized, show_progress=False)
         self._frequency = Counter(term for doc in tokenized for term in set(doc))
         self._spellings: dict[str, Counter[str]] = {}
+        self._written: list[str] = []
         self._vocabulary = sorted(self._frequency)
         self.correct = lru_cache(maxsize=4096)(self._correct)
 
@@ -64,6 +65,16 @@ class LexicalIndex:
             term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF * 100
         )
         if best is None:
+            # Against the words as written too: "tokenizaton" is close to "tokenization",
+            # whose stem "tokenize" is not.
+            if not self._spellings:
+                self._spellings = self._count_spellings()
+            written = process.extractOne(
+                term, self._written, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF * 100
+            )
+            if written is not None:
+                return stem(str(written[0]))
+        if best is None:
             best = process.extractOne(
                 term,
                 self._vocabulary,
@@ -84,6 +95,7 @@ class LexicalIndex:
         for text in self._texts:
             for word in words(text):
                 spellings.setdefault(stem(word), Counter())[word] += 1
+        self._written = sorted({w for found in spellings.values() for w in found if w.isalpha()})
         return spellings
 
     def document_frequency(self, term: str) -> int:

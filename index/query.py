@@ -152,6 +152,11 @@ class Query:
         return pattern.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), self.text)
 
     @property
+    def missing(self) -> float:
+        """The weight of the most informative word the catalog does not use (0 if none)."""
+        return max((w.weight for w in self.words if not w.term), default=0.0)
+
+    @property
     def topical_share(self) -> float:
         """Weighted share of the question's words that name topics the catalog discusses."""
         if not self.words:
