@@ -114,3 +114,27 @@ def test_an_entry_whose_target_is_unknown_is_only_recommended_by_name(
     for question in ("understand the steps of a transformer", "transformer steps explained"):
         shown = {hit.resource.id for hit in real_engine.answer(question).resources}
         assert not shown & unverified
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["machine unlearning in llms, can you make a model forget something", "matryoshka embeddings?"],
+)
+def test_a_topic_the_catalog_lacks_is_not_answered_as_if_covered(
+    real_engine: Engine, question: str
+) -> None:
+    assert real_engine.answer(question).coverage != "answered"
+
+
+def test_reasons_never_cite_everyday_or_field_wide_words(real_engine: Engine) -> None:
+    answer = real_engine.answer("best free ai course for llms, i am a total beginner")
+    assert answer.resources
+    for hit in answer.resources:
+        cited = hit.reason.partition(": ")[2].split(", ") if "matched" in hit.reason else []
+        assert not set(cited) & {"best", "free", "ai", "course", "llms", "total", "beginner"}
+
+
+def test_a_misspelt_question_is_read_as_meant(real_engine: Engine) -> None:
+    answer = real_engine.answer("wat is the kv cahce")
+    assert answer.coverage == "answered"
+    assert "KV cache" in answer.passages[0].heading
