@@ -43,6 +43,7 @@ format: install
 bench: install
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench_bot
+	$(BIN)/python -m tests.bench_scale
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

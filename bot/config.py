@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -49,6 +49,24 @@ class Settings(BaseSettings):
     index_dir: Path | None = Field(default=None, alias="STUDYBOT_INDEX_DIR")
     model: str | None = Field(default=None, alias="STUDYBOT_MODEL")
     feedback_db: Path | None = Field(default=None, alias="STUDYBOT_FEEDBACK_DB")
+    # Operations (issue 11): logs, the optional health/metrics endpoint, shutdown, links.
+    log_format: Literal["text", "json"] = Field(default="text", alias="STUDYBOT_LOG_FORMAT")
+    http_host: str = Field(default="127.0.0.1", alias="STUDYBOT_HTTP_HOST")
+    http_port: int | None = Field(default=None, ge=0, le=65535, alias="STUDYBOT_HTTP_PORT")
+    heartbeat_file: Path | None = Field(default=None, alias="STUDYBOT_HEARTBEAT_FILE")
+    shutdown_grace_seconds: float = Field(
+        default=8.0, ge=0, alias="STUDYBOT_SHUTDOWN_GRACE_SECONDS"
+    )
+    links_exclude: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), alias="STUDYBOT_LINKS_EXCLUDE"
+    )
+    links_cache_hours: float = Field(default=168.0, ge=0, alias="STUDYBOT_LINKS_CACHE_HOURS")
+
+    @field_validator("links_exclude", mode="before")
+    @classmethod
+    def _split_patterns(cls, value: object) -> object:
+        """Whitespace-separated regular expressions (a pattern may contain commas)."""
+        return tuple(value.split()) if isinstance(value, str) else value
 
     @field_validator("ask_channel_ids", "admin_role_ids", "admin_user_ids", mode="before")
     @classmethod
@@ -69,6 +87,11 @@ class Settings(BaseSettings):
     def database(self) -> Path:
         """The bot's SQLite file (stored answers and searches, votes)."""
         return self.feedback_db or self.data_folder / "studybot.sqlite3"
+
+    @property
+    def heartbeat(self) -> Path:
+        """The file the running bot rewrites for ``studybot health --bot``."""
+        return self.heartbeat_file or self.data_folder / "heartbeat.json"
 
 
 @dataclass
@@ -94,9 +117,19 @@ class Locations:
         )
 
     def catalog(self) -> Catalog:
+        """The catalog on disk, parsed and validated: for builds and maintainer commands."""
         from catalog import load_catalog
 
         return load_catalog(self.catalog_dir)
+
+    def served_catalog(self) -> Catalog:
+        """The catalog the served index was built from; the live one when there is no index."""
+        from index import IndexProblem, current_version, load_snapshot
+
+        try:
+            return load_snapshot(current_version(self.index_dir))
+        except IndexProblem:
+            return self.catalog()
 
     def embedder(self, building: bool = False) -> Embedder:
         """The fast ONNX encoder when it can run, else sentence-transformers (with a notice).
@@ -121,4 +154,5 @@ class Locations:
         preload = getattr(embedder, "preload", None)
         if callable(preload):
             preload()  # loads the model while the catalog and BM25 are read
-        return Engine.open(self.catalog(), embedder, self.index_dir, progress=progress)
+        # The folder, not a parsed catalog: serving reads the snapshot stored with the index.
+        return Engine.open(self.catalog_dir, embedder, self.index_dir, progress=progress)

@@ -13,12 +13,9 @@ from pydantic import ValidationError
 
 from catalog.errors import CatalogError, Problem
 from catalog.models import Catalog, Note, Resource, check_id
+from catalog.sources import RESOURCES_DIR, TOPICS_FILE, Listing, list_sources
 from catalog.validate import validate
-from catalog.yamlfile import LineDict, YamlProblem, parse_yaml, read_text
-
-TOPICS_FILE = "topics.yaml"
-RESOURCES_DIR = "resources"
-NOTES_DIR = "notes"
+from catalog.yamlfile import LineDict, YamlProblem, parse_yaml, read_source
 
 
 def load_catalog(root: str | Path) -> Catalog:
@@ -35,20 +32,25 @@ def check_catalog(root: str | Path) -> tuple[Catalog | None, list[Problem]]:
     if not root.is_dir():
         return None, [Problem(str(root), 1, "catalog folder not found")]
     reader = _Reader(root)
+    listing = list_sources(root)
+    for path, reason in listing.refused:
+        reader.problems.append(Problem(reader.shown(path), 1, reason))
     topics = reader.topics()
-    resources = reader.resources()
-    notes = reader.notes()
+    resources = reader.resources(listing)
+    notes = reader.notes(listing)
     problems = reader.problems + validate(
         resources, notes, topics, known=reader.invalid_ids, check_references=not reader.unreadable
     )
     if problems:
-        return None, sorted(problems)
+        # A missing foundation (no topics, no resources) first: everything else follows from it.
+        return None, sorted(problems, key=lambda p: (p not in reader.causes, p))
     catalog = Catalog(
         resources=tuple(resource for resource, _, _ in resources),
         notes=tuple(note for note, _ in notes),
         topics=topics,
         root=str(root),
         content_hash=reader.digest.hexdigest(),
+        sources=reader.sources,
     )
     return catalog, []
 
@@ -62,6 +64,8 @@ class _Reader:
         # unreadable: references to those are not reported again as unknown.
         self.invalid_ids: set[str] = set()
         self.unreadable = False
+        self.causes: list[Problem] = []
+        self.sources: dict[str, list[int | str]] = {}
 
     def shown(self, path: Path) -> str:
         try:
@@ -71,10 +75,11 @@ class _Reader:
 
     def read(self, path: Path) -> str | None:
         try:
-            text = read_text(path, self.shown(path))
+            text, fingerprint = read_source(path, self.shown(path))
         except YamlProblem as error:
             self.problems.append(error.problem)
             return None
+        self.sources[path.relative_to(self.root).as_posix()] = fingerprint
         self.digest.update(str(path.relative_to(self.root)).encode() + b"\0" + text.encode())
         return text
 
@@ -88,7 +93,8 @@ class _Reader:
     def topics(self) -> dict[str, str]:
         path = self.root / TOPICS_FILE
         if not path.is_file():
-            self.problems.append(Problem(self.shown(path), 1, "missing topics file"))
+            self.causes.append(Problem(self.shown(path), 1, "missing topics file"))
+            self.problems.append(self.causes[-1])
             return {}
         text = self.read(path)
         data = self.yaml(text, path) if text is not None else None
@@ -112,11 +118,16 @@ class _Reader:
                 topics[key] = description.strip()
         return topics
 
-    def resources(self) -> list[tuple[Resource, str, LineDict]]:
+    def resources(self, listing: Listing) -> list[tuple[Resource, str, LineDict]]:
         folder = self.root / RESOURCES_DIR
-        files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+        files = listing.resources
         if not files:
-            self.problems.append(Problem(self.shown(folder), 1, "no resources/*.yaml files"))
+            self.causes.append(
+                Problem(self.shown(folder), 1, "no resource files (resources/*.yaml) found")
+            )
+            self.problems.append(self.causes[-1])
+            # Every citation would be reported as unknown: the cause alone says it.
+            self.unreadable = True
         loaded: list[tuple[Resource, str, LineDict]] = []
         for path in files:
             text = self.read(path)
@@ -159,9 +170,9 @@ class _Reader:
                 )
             return None
 
-    def notes(self) -> list[tuple[Note, LineDict]]:
+    def notes(self, listing: Listing) -> list[tuple[Note, LineDict]]:
         loaded: list[tuple[Note, LineDict]] = []
-        for path in sorted((self.root / NOTES_DIR).glob("*.md")):
+        for path in listing.notes:
             text = self.read(path)
             if text is None:
                 continue
@@ -266,3 +277,12 @@ def _guess_item_line(path: Path, position: int) -> int:
         return 1
     starts = [number for number, line in enumerate(lines, 1) if line.startswith("-")]
     return starts[position - 1] if position <= len(starts) else 1
+
+
+def url_locations(root: str | Path) -> dict[str, tuple[str, int]]:
+    """Resource id -> (file, line of its ``url:``), for reports about links."""
+    reader = _Reader(Path(root))
+    found: dict[str, tuple[str, int]] = {}
+    for resource, path, item in reader.resources(list_sources(Path(root))):
+        found.setdefault(resource.id, (path, item.line_of("url")))
+    return found

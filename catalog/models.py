@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
 
 from pydantic import (
     BaseModel,
@@ -17,6 +16,7 @@ from pydantic import (
     field_validator,
 )
 
+from catalog.urls import id_problem, url_problem
 from catalog.vocabulary import KINDS, LEVELS, STATUSES
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -24,6 +24,9 @@ REFERENCE = re.compile(r"\[\[([^\[\]\s]+)\]\]")
 
 
 def check_id(value: str) -> str:
+    problem = id_problem(value)
+    if problem:
+        raise ValueError(problem)
     if not ID_PATTERN.match(value):
         raise ValueError("ids are lowercase letters, digits and single hyphens")
     return value
@@ -72,9 +75,9 @@ class Resource(BaseModel):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        parts = urlparse(value)
-        if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in value:
-            raise ValueError(f"malformed URL {value!r} (expected http(s)://host/...)")
+        problem = url_problem(value)
+        if problem:
+            raise ValueError(f"malformed URL {value!r}: {problem}")
         return value
 
     @field_validator("topics")
@@ -146,6 +149,8 @@ class Catalog:
     topics: Mapping[str, str]
     root: str = ""
     content_hash: str = ""
+    # relative path -> [size, mtime_ns, sha256]: what the freshness check compares against.
+    sources: Mapping[str, list[int | str]] = field(default_factory=dict, compare=False)
     _by_id: dict[str, Resource] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

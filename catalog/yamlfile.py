@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from catalog.errors import Problem
+from catalog.sources import fingerprint
+
+# An anchor may be reused, but the document it expands to stays small: a "billion laughs"
+# front matter would otherwise keep every later walk over the value busy for hours.
+MAX_EXPANDED_NODES = 100_000
 
 
 class LineDict(dict[str, Any]):
@@ -24,7 +31,22 @@ class _LineLoader(yaml.SafeLoader):
     pass
 
 
+class DuplicateKey(yaml.constructor.ConstructorError):
+    """A key written twice in one mapping: YAML keeps the last silently, we refuse."""
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    first: dict[str, int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        line = key.start_mark.line + 1
+        if key.value in first:
+            raise DuplicateKey(
+                problem=f"duplicate key {key.value!r} (first at line {first[key.value]})",
+                problem_mark=key.start_mark,
+            )
+        first[key.value] = line
     mapping = LineDict({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
@@ -54,10 +76,28 @@ class YamlProblem(Exception):
 
 def read_text(path: Path, shown: str) -> str:
     """The file as UTF-8 text; undecodable bytes are a problem, not a traceback."""
+    return read_source(path, shown)[0]
+
+
+def read_source(path: Path, shown: str) -> tuple[str, list[int | str]]:
+    """The text and its fingerprint (size, mtime, hash) from one open of a regular file.
+
+    Opened without blocking and checked with fstat before reading: a named pipe is refused
+    instead of waiting forever for a writer.
+    """
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise YamlProblem(Problem(shown, 1, "not a regular file (a pipe or device?)"))
+            data = handle.read()
     except OSError as error:
         raise YamlProblem(Problem(shown, 1, f"cannot read file: {error.strerror}")) from None
+    return _decode(data, shown), fingerprint(info.st_size, info.st_mtime_ns, data)
+
+
+def _decode(data: bytes, shown: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -74,9 +114,15 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> Any:
     """Parse YAML; a syntax error becomes a Problem at the line the parser stopped on."""
     try:
         try:
-            value = yaml.load(text, Loader=_FastLineLoader)  # a (C)SafeLoader subclass
+            value = _load(text, _FastLineLoader)
+        except DuplicateKey:
+            raise
         except yaml.YAMLError:
-            value = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+            value = _load(text, _LineLoader)
+    except DuplicateKey as error:
+        mark = error.problem_mark
+        line = (mark.line if mark else 0) + first_line
+        raise YamlProblem(Problem(shown, line, str(error.problem))) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line if mark else 0) + first_line
@@ -87,6 +133,45 @@ def parse_yaml(text: str, shown: str, first_line: int = 1) -> Any:
     if first_line != 1:
         _shift_lines(value, first_line - 1)
     return value
+
+
+def _load(text: str, loader_class: Any) -> Any:
+    """Compose the node graph, refuse it if aliases blow it up, then build the values."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Count the nodes the document would have with every alias expanded (memoised)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = 1  # a recursive alias counts once instead of looping
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(key) + size(value) for key, value in node.value)
+        sizes[id(node)] = total
+        if total > MAX_EXPANDED_NODES:
+            raise yaml.constructor.ConstructorError(
+                problem=f"aliases expand to more than {MAX_EXPANDED_NODES:,} values "
+                "(an alias bomb?); write the values out",
+                problem_mark=node.start_mark,
+            )
+        return total
+
+    size(root)
 
 
 def _shift_lines(value: Any, offset: int) -> None:

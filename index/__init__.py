@@ -15,6 +15,7 @@ _EXPORTS = {
     "SentenceTransformerEmbedder": "index.embedder",
     "Engine": "index.engine",
     "IndexStatus": "index.engine",
+    "BadIndexLocation": "index.errors",
     "BuildFailed": "index.errors",
     "BuildInProgress": "index.errors",
     "IndexCorrupt": "index.errors",
@@ -35,7 +36,10 @@ _EXPORTS = {
     "data_dir": "index.locations",
     "default_catalog_dir": "index.locations",
     "learning_path": "index.paths",
+    "catalog_changes": "index.freshness",
     "current_version": "index.store",
+    "load_snapshot": "index.store",
+    "verify_files": "index.store",
     "load_version": "index.store",
     "read_manifest": "index.store",
     "DEFAULT_ENCODING": "index.token_split",
@@ -55,6 +59,7 @@ __all__ = [
     "MAX_TOKENIZE_CHARS",
     "WORDPIECE",
     "Answer",
+    "BadIndexLocation",
     "BuildFailed",
     "BuildInProgress",
     "BuildReport",
@@ -77,14 +82,17 @@ __all__ = [
     "UnknownTopic",
     "available_encodings",
     "build_index",
+    "catalog_changes",
     "current_version",
     "data_dir",
     "default_catalog_dir",
     "default_embedder",
     "learning_path",
+    "load_snapshot",
     "load_version",
     "read_manifest",
     "split_tokens",
+    "verify_files",
     "wordpiece_split",
 ]
 
@@ -93,12 +101,14 @@ if TYPE_CHECKING:
     from index.embedder import Embedder, SentenceTransformerEmbedder, default_embedder
     from index.engine import Engine, IndexStatus
     from index.errors import (
+        BadIndexLocation,
         BuildFailed,
         BuildInProgress,
         IndexCorrupt,
         IndexNotBuilt,
         IndexProblem,
     )
+    from index.freshness import catalog_changes
     from index.locations import DEFAULT_MODEL, data_dir, default_catalog_dir
     from index.paths import UnknownTopic, learning_path
     from index.results import (
@@ -110,7 +120,13 @@ if TYPE_CHECKING:
         PathStep,
         ResourceHit,
     )
-    from index.store import current_version, load_version, read_manifest
+    from index.store import (
+        current_version,
+        load_snapshot,
+        load_version,
+        read_manifest,
+        verify_files,
+    )
     from index.token_split import (
         DEFAULT_ENCODING,
         MAX_TOKENIZE_CHARS,

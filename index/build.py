@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import platform
 import time
 from collections.abc import Callable
@@ -19,7 +20,15 @@ from index.embedder import Embedder
 from index.errors import BuildFailed, IndexProblem
 from index.policy import policy_for
 from index.results import BuildReport, Document
-from index.store import FORMAT, build_lock, current_version, load_version, publish, write_version
+from index.store import (
+    FORMAT,
+    build_lock,
+    current_version,
+    load_version,
+    location_error,
+    publish,
+    write_version,
+)
 
 Progress = Callable[[int, int], None]
 BATCH = 64
@@ -33,17 +42,38 @@ def build_index(
     progress: Progress | None = None,
     approximate_from: int = APPROXIMATE_FROM,
 ) -> tuple[BuildReport, Path]:
-    """Build and publish; on any failure the previously published version keeps serving."""
+    """Build and publish; a failure before the switch leaves the previous version serving.
+
+    Messages say what happened: a failure after the switch (saving the embedding cache) is a
+    warning on the report, since the new version is already the one served.
+    """
     started = time.perf_counter()
     with build_lock(index_dir):
+        had_index = (index_dir / "CURRENT").exists()
+        serving = "the previous index is still serving" if had_index else "no index was published"
         try:
-            return _build(catalog, embedder, index_dir, full, progress, approximate_from, started)
+            report, version, cache, keep = _build(
+                catalog, embedder, index_dir, full, progress, approximate_from, started
+            )
         except IndexProblem:
             raise
+        except PermissionError as error:
+            raise location_error(index_dir, error) from error
         except (OSError, RuntimeError, ValueError, MemoryError) as error:
-            raise BuildFailed(
-                f"index build failed ({error}); the previous index is still serving"
-            ) from error
+            raise BuildFailed(f"index build failed ({error}); {serving}") from error
+        try:
+            publish(index_dir, version)
+        except OSError as error:
+            raise BuildFailed(f"could not switch to the new index ({error}); {serving}") from error
+        try:
+            cache.save(keep=keep)
+        except (OSError, ValueError) as error:
+            warning = (
+                f"the new index is published and serving, but the embedding cache could not "
+                f"be saved ({error}): the next build embeds every document again"
+            )
+            report = dataclasses.replace(report, warnings=(*report.warnings, warning))
+        return report, version
 
 
 def _build(
@@ -54,7 +84,8 @@ def _build(
     progress: Progress | None,
     approximate_from: int,
     started: float,
-) -> tuple[BuildReport, Path]:
+) -> tuple[BuildReport, Path, EmbeddingCache, set[str]]:
+    """Embed what changed and write the new version, not yet published."""
     documents = build_documents(catalog)
     hashes = [text_hash(document.indexed) for document in documents]
     previous = _previous_hashes(index_dir)
@@ -75,10 +106,8 @@ def _build(
     dense = DenseIndex.build(matrix, approximate_from)
     report = _report(documents, hashes, previous, len(todo), started)
     manifest = _manifest(catalog, embedder, documents, dense, report)
-    version = write_version(index_dir, manifest, documents, dense)
-    publish(index_dir, version)
-    cache.save(keep=set(hashes))
-    return report, version
+    version = write_version(index_dir, manifest, documents, dense, catalog)
+    return report, version, cache, set(hashes)
 
 
 def _stack(vectors: list[np.ndarray[Any, Any] | None]) -> np.ndarray[Any, Any]:
@@ -143,6 +172,8 @@ def _manifest(
         "dim": dense.dim,
         "index_type": dense.kind,
         "catalog_hash": catalog.content_hash,
+        # Per file [size, mtime_ns, sha256]: `index status` checks freshness from this alone.
+        "catalog_sources": dict(catalog.sources),
         "catalog_dir": catalog.root,
         "counts": {
             "documents": len(documents),

@@ -48,9 +48,13 @@ class EmbeddingCache:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(
-            tmp,
-            keys=np.array(ordered),
-            vectors=np.stack([self._rows[key] for key in ordered]).astype(np.float32),
-        )
-        os.replace(tmp, self.path)
+        try:
+            np.savez(
+                tmp,
+                keys=np.array(ordered),
+                vectors=np.stack([self._rows[key] for key in ordered]).astype(np.float32),
+            )
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a full disk must not leave half a file behind
+            raise

@@ -19,13 +19,14 @@ from index.answering import compose_answer, relevant, resource_hit
 from index.build import Progress, build_index
 from index.embedder import Embedder
 from index.errors import IndexCorrupt, IndexNotBuilt
+from index.freshness import catalog_changes, stale_notice
 from index.names import NameIndex
 from index.paths import find_topic, learning_path
 from index.policy import AnswerPolicy, policy_for
 from index.query import Query, with_context
 from index.results import Answer, BuildReport, Document, LearningPath, ResourceHit
 from index.retrieval import CANDIDATES, Retriever
-from index.store import current_version, load_version
+from index.store import current_version, load_snapshot, load_version
 from index.terms import stem
 
 MAX_QUERY_CHARS = 1000
@@ -41,6 +42,9 @@ class IndexStatus:
 
 
 class Engine:
+    # True when the catalog on disk differs from the snapshot this engine serves.
+    stale: bool = False
+
     def __init__(
         self,
         catalog: Catalog,
@@ -67,14 +71,20 @@ class Engine:
     # ---- construction -------------------------------------------------------------------
 
     @classmethod
-    def load(cls, index_dir: Path, catalog: Catalog, embedder: Embedder) -> Engine:
-        """The published index; raises IndexNotBuilt or IndexCorrupt."""
+    def load(cls, index_dir: Path, catalog: Catalog | Path | None, embedder: Embedder) -> Engine:
+        """The published index and the catalog snapshot stored with it.
+
+        ``catalog`` (a loaded catalog, or the catalog folder, checked by file stats) is only
+        compared with the snapshot, never served: a broken edit cannot stop answers.
+        Raises IndexNotBuilt, IndexCorrupt or BadIndexLocation.
+        """
         version = current_version(index_dir)
         manifest, documents, dense = load_version(version)
         if manifest.get("model") != embedder.name:
             raise IndexCorrupt(
                 f"index was built with {manifest.get('model')!r}, not {embedder.name!r}: rebuild it"
             )
+        served = load_snapshot(version)
         notices = []
         # The fallback encoder says why the fast one is not in use (see index.embedder).
         fallback = getattr(embedder, "notice", None)
@@ -89,12 +99,11 @@ class Engine:
                 f"no answer policy was fitted for {embedder.name!r}: answers weigh words only, "
                 "not cosine (see index/policy.py)"
             )
-        if manifest.get("catalog_hash") != catalog.content_hash:
-            notices.append(
-                "the catalog changed since the index was built: run `studybot index build`"
-            )
-        return cls(
-            catalog,
+        changes = catalog_changes(served, catalog)
+        if changes:
+            notices.append(stale_notice(changes, str(manifest.get("built_at", "?"))))
+        engine = cls(
+            served,
             embedder,
             documents,
             Retriever(documents, dense),
@@ -103,6 +112,8 @@ class Engine:
             version.name,
             notices,
         )
+        engine.stale = bool(changes)
+        return engine
 
     @classmethod
     def build(
@@ -119,19 +130,22 @@ class Engine:
     @classmethod
     def open(
         cls,
-        catalog: Catalog,
+        catalog: Catalog | Path,
         embedder: Embedder,
         index_dir: Path,
         progress: Progress | None = None,
     ) -> Engine:
-        """Load the index, building it when it is missing, damaged or from another model."""
+        """Load the index, building it when it is missing, damaged or from another model.
+
+        With a folder, the catalog's YAML is parsed only when a build is due.
+        """
         try:
             return cls.load(index_dir, catalog, embedder)
         except IndexNotBuilt:
-            engine, _ = cls.build(catalog, embedder, index_dir, progress=progress)
+            engine, _ = cls.build(_loaded(catalog), embedder, index_dir, progress=progress)
             return engine
         except IndexCorrupt as error:
-            engine, _ = cls.build(catalog, embedder, index_dir, progress=progress)
+            engine, _ = cls.build(_loaded(catalog), embedder, index_dir, progress=progress)
             engine.notices = (f"rebuilt the index: {error}", *engine.notices)
             return engine
 
@@ -237,8 +251,9 @@ class Engine:
         return learning_path(self.catalog, topic, level)
 
     def status(self) -> IndexStatus:
-        stale = self.manifest.get("catalog_hash") != self.catalog.content_hash
-        return IndexStatus(str(self.index_dir), self.version, self.manifest, stale, self.notices)
+        return IndexStatus(
+            str(self.index_dir), self.version, self.manifest, self.stale, self.notices
+        )
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray[Any, Any]:
         present = [text for text in texts if text]
@@ -247,6 +262,12 @@ class Engine:
         encoded = iter(self.embedder.encode(present))
         zeros = np.zeros(self.retriever.dense.dim, dtype=np.float32)
         return np.vstack([next(encoded) if text else zeros for text in texts])
+
+
+def _loaded(catalog: Catalog | Path) -> Catalog:
+    from catalog import load_catalog
+
+    return catalog if isinstance(catalog, Catalog) else load_catalog(catalog)
 
 
 def _clean(text: str) -> str:

@@ -158,12 +158,14 @@ class BuildReport:
     added_ids: tuple[str, ...] = ()
     updated_ids: tuple[str, ...] = ()
     removed_ids: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
-    def to_json(self) -> dict[str, float | int]:
+    def to_json(self) -> dict[str, Any]:
         return {
             "documents": self.documents,
             "embedded": self.embedded,
             "reused": self.reused,
             "removed": self.removed,
             "seconds": round(self.seconds, 3),
+            "warnings": list(self.warnings),
         }

@@ -2,18 +2,24 @@
 
     INDEX_DIR/
       CURRENT                 name of the version being served (replaced atomically)
-      versions/<name>/        manifest.json, vectors.faiss, documents.jsonl
+      versions/<name>/        manifest.json, vectors.faiss, documents.jsonl, catalog.json
       cache/<model>/          embedding cache: keys.json + vectors.npy
       build.lock              held while a build runs
 
 A build writes ``versions/<name>.tmp``, renames it into place, then swaps ``CURRENT``:
 each step is atomic, so a crash at any point leaves the previous version serving.
+
+A version is self-contained: ``catalog.json`` is the catalog it was built from, so serving
+never reads the catalog's YAML (a broken edit cannot stop answers), and the manifest records
+each file's size and SHA-256 so ``index status`` can tell a damaged file from a healthy one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -23,19 +29,52 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from catalog import Catalog
+from catalog.snapshot import from_snapshot, to_snapshot
 from index.dense import DenseIndex
-from index.errors import BuildInProgress, IndexCorrupt, IndexNotBuilt
+from index.errors import BadIndexLocation, BuildInProgress, IndexCorrupt, IndexNotBuilt
 from index.results import Document
 
 # 2: resource documents carry their aliases; the manifest carries the answer policy.
-FORMAT = 2
+# 3: self-contained: catalog.json (the catalog snapshot), file sizes and checksums.
+FORMAT = 3
 KEEP_VERSIONS = 2
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 DOCUMENTS = "documents.jsonl"
+CATALOG = "catalog.json"
+CHOOSE = "choose another with --index or STUDYBOT_INDEX_DIR"
+
+
+def check_location(index_dir: Path) -> None:
+    """Raise BadIndexLocation when ``index_dir`` or a parent is a file, not a folder."""
+    for path in (index_dir, *index_dir.parents):
+        if path.exists() or path.is_symlink():
+            if not path.is_dir():
+                where = "is" if path == index_dir else f"is inside {path}, which is"
+                raise BadIndexLocation(
+                    f"the index folder {index_dir} {where} a file, not a folder: "
+                    f"remove it or {CHOOSE}"
+                )
+            return
+
+
+def location_error(index_dir: Path, error: OSError) -> BadIndexLocation:
+    """One line for an OSError met while writing in the index folder."""
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return BadIndexLocation(
+            f"cannot write in the index folder {index_dir} ({error.strerror}): "
+            f"make it writable or {CHOOSE}"
+        )
+    if error.errno in (errno.ENOTDIR, errno.EEXIST):
+        return BadIndexLocation(
+            f"the index folder {index_dir} or one of its parents is a file: {CHOOSE}"
+        )
+    return BadIndexLocation(f"cannot use the index folder {index_dir}: {error.strerror}")
 
 
 def current_version(index_dir: Path) -> Path:
+    check_location(index_dir)
     pointer = index_dir / "CURRENT"
     try:
         name = pointer.read_text(encoding="utf-8").strip()
@@ -64,6 +103,9 @@ def read_manifest(version: Path) -> dict[str, Any]:
 def load_version(version: Path) -> tuple[dict[str, Any], list[Document], DenseIndex]:
     """Manifest, documents and vectors of one version, checked against each other."""
     manifest = read_manifest(version)
+    damaged = verify_files(version, manifest, checksums=False)
+    if damaged:
+        raise IndexCorrupt(f"damaged index files in {version}: {'; '.join(damaged)}")
     try:
         with (version / DOCUMENTS).open(encoding="utf-8") as lines:
             documents = [Document(**json.loads(line)) for line in lines if line.strip()]
@@ -79,8 +121,42 @@ def load_version(version: Path) -> tuple[dict[str, Any], list[Document], DenseIn
     return manifest, documents, dense
 
 
+def load_snapshot(version: Path) -> Catalog:
+    """The catalog this version was built from, as it was then."""
+    try:
+        data = json.loads((version / CATALOG).read_text(encoding="utf-8"))
+        return from_snapshot(data)
+    except (OSError, ValueError) as error:
+        raise IndexCorrupt(f"unreadable catalog snapshot in {version}: {error}") from None
+
+
+def verify_files(version: Path, manifest: dict[str, Any], checksums: bool = True) -> list[str]:
+    """What is wrong with the files the manifest lists: missing, resized, or (with
+    ``checksums``) altered. Sizes cost a stat; checksums read every byte."""
+    recorded = manifest.get("files")
+    if not isinstance(recorded, dict) or not recorded:
+        return ["the manifest lists no files"]
+    damaged = []
+    for name, expected in sorted(recorded.items()):
+        path = version / name
+        try:
+            size = path.stat().st_size
+        except OSError:
+            damaged.append(f"{name} is missing")
+            continue
+        if size != expected.get("bytes"):
+            damaged.append(f"{name} has {size} bytes, the build wrote {expected.get('bytes')}")
+        elif checksums and _sha256(path) != expected.get("sha256"):
+            damaged.append(f"{name} does not match its checksum")
+    return damaged
+
+
 def write_version(
-    index_dir: Path, manifest: dict[str, Any], documents: list[Document], dense: DenseIndex
+    index_dir: Path,
+    manifest: dict[str, Any],
+    documents: list[Document],
+    dense: DenseIndex,
+    catalog: Catalog,
 ) -> Path:
     """Write a complete version beside the served one and return its final path."""
     versions = index_dir / "versions"
@@ -93,6 +169,16 @@ def write_version(
             for document in documents:
                 out.write(json.dumps(asdict(document), ensure_ascii=False) + "\n")
         dense.save(staging / VECTORS)
+        # One dumps call: the C encoder end to end (json.dump streams in small Python chunks).
+        snapshot = json.dumps(to_snapshot(catalog), ensure_ascii=False)
+        (staging / CATALOG).write_text(snapshot, encoding="utf-8")
+        manifest = {
+            **manifest,
+            "files": {
+                path.name: {"bytes": path.stat().st_size, "sha256": _sha256(path)}
+                for path in (staging / DOCUMENTS, staging / VECTORS, staging / CATALOG)
+            },
+        }
         _write_json(staging / MANIFEST, manifest)
         for path in staging.iterdir():
             _fsync(path)
@@ -105,12 +191,22 @@ def write_version(
 
 
 def publish(index_dir: Path, version: Path) -> None:
-    """Point CURRENT at ``version`` in one rename, then drop versions nobody serves."""
+    """Point CURRENT at ``version`` in one rename, then drop versions nobody serves.
+
+    If the switch fails, the new version and the temporary pointer are removed: nothing of
+    the attempt is left, and the previous version is still the one served.
+    """
     tmp = index_dir / "CURRENT.tmp"
-    tmp.write_text(version.name + "\n", encoding="utf-8")
-    _fsync(tmp)
-    os.replace(tmp, index_dir / "CURRENT")
-    prune(index_dir, keep=version.name)
+    try:
+        tmp.write_text(version.name + "\n", encoding="utf-8")
+        _fsync(tmp)
+        os.replace(tmp, index_dir / "CURRENT")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        shutil.rmtree(version, ignore_errors=True)
+        raise
+    with contextlib.suppress(OSError):
+        prune(index_dir, keep=version.name)
 
 
 def prune(index_dir: Path, keep: str) -> None:
@@ -129,8 +225,13 @@ def prune(index_dir: Path, keep: str) -> None:
 @contextlib.contextmanager
 def build_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
     """One build at a time per index folder, across processes."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / "build.lock").open("w") as handle:
+    check_location(index_dir)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = (index_dir / "build.lock").open("w")
+    except OSError as error:
+        raise location_error(index_dir, error) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
@@ -143,6 +244,11 @@ def build_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
 
 def _write_json(path: Path, value: Any) -> None:
     path.write_text(json.dumps(value, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _fsync(path: Path) -> None:

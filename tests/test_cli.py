@@ -174,7 +174,8 @@ def test_index_build_json_reuses_every_embedding_when_nothing_changed(studybot) 
     result = studybot("index", "build", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert set(report) == {"documents", "embedded", "reused", "removed", "seconds"}
+    assert set(report) == {"documents", "embedded", "reused", "removed", "seconds", "warnings"}
+    assert report["warnings"] == []
     assert report["embedded"] == 0 and report["reused"] == report["documents"]
 
 

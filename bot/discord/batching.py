@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from itertools import groupby
 from typing import TYPE_CHECKING
+
+from bot import metrics
 
 if TYPE_CHECKING:
     from index import Answer, Engine
@@ -32,6 +35,8 @@ class AnswerBatcher:
         self._worker: asyncio.Task[None] | None = None
         self.batches: deque[int] = deque(maxlen=1000)  # recent batch sizes, for tests and stats
         self._unanswered = 0
+        # Answers promised and not yet delivered: what a clean shutdown waits for.
+        self.pending: set[asyncio.Future[Answer]] = set()
 
     @property
     def ahead(self) -> int:
@@ -58,12 +63,18 @@ class AnswerBatcher:
         self.start()
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._unanswered += 1
-        future.add_done_callback(self._done)
+        self.pending.add(future)
+        started = time.perf_counter()
+
+        def done(future: asyncio.Future[Answer]) -> None:
+            self._unanswered -= 1
+            self.pending.discard(future)
+            if not future.cancelled() and future.exception() is None:
+                metrics.record_answer(future.result(), time.perf_counter() - started)
+
+        future.add_done_callback(done)
         self._queue.put_nowait((question, k or self._k, future))
         return future
-
-    def _done(self, future: asyncio.Future[Answer]) -> None:
-        self._unanswered -= 1
 
     async def _run(self) -> None:
         while True:
@@ -78,6 +89,7 @@ class AnswerBatcher:
 
     async def _answer(self, jobs: list[Job], k: int) -> None:
         self.batches.append(len(jobs))
+        metrics.BATCH_SIZE.observe(len(jobs))
         engine = self._engine()
         try:
             answers = await asyncio.to_thread(engine.answer_many, [q for q, _, _ in jobs], k)

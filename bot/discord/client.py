@@ -7,6 +7,7 @@ The engine is loaded once in ``setup_hook`` (in a thread) and replaced whole aft
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +19,11 @@ from bot.config import Locations, Settings
 from bot.discord.batching import AnswerBatcher
 from bot.discord.cooldowns import AskCooldown
 from bot.discord.errors import report_app_command_error
+from bot.discord.lifecycle import refuse_when_stopping
 
 if TYPE_CHECKING:
+    from aiohttp import web
+
     from bot.storage import Storage
     from index import Answer, BuildReport, Engine
 
@@ -61,6 +65,10 @@ class StudyBotMixin:
     sync_only: dict[str, bool] | None = None  # `studybot sync`: sync, load no engine
     last_sync = ""
     tree: app_commands.CommandTree[Any]
+    # False once a stop signal arrived: new questions are turned away (bot/lifecycle.py).
+    accepting: bool = True
+    _heartbeat: asyncio.Task[None] | None
+    _http: web.AppRunner | None
 
     def __init__(
         self,
@@ -86,6 +94,7 @@ class StudyBotMixin:
         self.cooldown = AskCooldown(settings.ask_cooldown_rate, settings.ask_cooldown_seconds)
         self.reindex_lock = asyncio.Lock()
         self.tree.on_error = report_app_command_error  # type: ignore[method-assign]
+        self.tree.interaction_check = functools.partial(refuse_when_stopping, self)  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
         from bot.discord.views import MentorButton, MoreButton, PageButton, VoteButton
@@ -101,11 +110,30 @@ class StudyBotMixin:
         for extension in EXTENSIONS:
             await self.load_extension(extension)  # type: ignore[attr-defined]
         self.last_sync = await self.sync(**(self.sync_only or {}))
+        if self.sync_only is None:
+            await self._start_ops()
 
     async def sync(self, force: bool = False, clear_global: bool = False) -> str:
         from bot.discord.syncing import sync_commands
 
         return await sync_commands(self.tree, self.settings, force=force, clear_global=clear_global)
+
+    async def _start_ops(self) -> None:
+        """The heartbeat `studybot health --bot` reads, and the optional /healthz + /metrics."""
+        from bot import ops
+
+        beat = ops.heartbeat_loop(self, self.settings.heartbeat)
+        self._heartbeat = asyncio.create_task(beat, name="heartbeat")
+        self._http = None
+        if self.settings.http_port is not None:
+            self._http = await ops.start_http(
+                self, self.settings.http_host, self.settings.http_port
+            )
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        if event_name == "message" and not self.accepting:
+            return  # stopping: mentions and ask-channel messages are no longer questions
+        super().dispatch(event_name, *args, **kwargs)  # type: ignore[misc]
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: a mention is a question (``cogs/channels.py``), not a command.
@@ -146,6 +174,9 @@ class StudyBotMixin:
         return answer_view(stored, mentors=self.settings.mentor_role_id is not None)
 
     async def close(self) -> None:
+        from bot import ops
+
+        await ops.stop(getattr(self, "_heartbeat", None), getattr(self, "_http", None))
         await self.batcher.close()
         await super().close()  # type: ignore[misc]
         if hasattr(self, "storage"):
@@ -156,12 +187,19 @@ class StudyBotMixin:
 
         The caller holds ``reindex_lock``; until the swap, questions use the old engine.
         """
+        from bot import metrics
         from index import Engine
 
-        catalog = await asyncio.to_thread(self.locations.catalog)
-        engine, report = await asyncio.to_thread(
-            Engine.build, catalog, self.engine.embedder, self.locations.index_dir
-        )
+        metrics.REINDEX_RUNS.inc()
+        with metrics.REINDEX_SECONDS.time():
+            try:
+                catalog = await asyncio.to_thread(self.locations.catalog)
+                engine, report = await asyncio.to_thread(
+                    Engine.build, catalog, self.engine.embedder, self.locations.index_dir
+                )
+            except Exception:
+                metrics.REINDEX_FAILURES.inc()
+                raise
         self.engine = engine
         return report
 

@@ -56,8 +56,9 @@ def about_embed(
     model: str,
     version: str,
     documents: int,
+    notices: tuple[str, ...] = (),
 ) -> discord.Embed:
-    """What this bot is and what it is serving right now."""
+    """What this bot is and what it is serving right now (and why it may be out of date)."""
     embed = discord.Embed(
         title="About studybot",
         description=(
@@ -71,6 +72,8 @@ def about_embed(
     )
     embed.add_field(name="Index", value=f"{documents} documents · built {built_at or 'never'}")
     embed.add_field(name="Embedding model", value=f"`{model}`")
+    if notices:
+        embed.add_field(name="Notes", value="\n".join(notices), inline=False)
     embed.set_footer(text=f"studybot {version}")
     return fit_embed(embed)
 

@@ -1,7 +1,8 @@
 """Start the Discord bot: logging that never shows the token, and one line when it cannot start.
 
 Failures people hit on the first run (a wrong token, no network, the Message Content intent off
-in the developer portal) end in one short line and a non-zero exit, never a traceback.
+in the developer portal) end in one short line and a non-zero exit, never a traceback. SIGTERM
+and SIGINT stop it cleanly (``lifecycle.py``): questions in flight finish, exit 0.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ class StartFailed(Exception):
 
 def run_discord(settings: Settings, locations: Locations) -> None:
     """Run until stopped; a start failure becomes ``SystemExit`` with one line."""
-    import discord
+    from bot.logs import setup_logging
 
-    discord.utils.setup_logging(level=logging.INFO, root=True)
+    secret = settings.discord_token.get_secret_value() if settings.discord_token else ""
+    setup_logging(settings.log_format, secret=secret, level=logging.INFO)
     try:
         asyncio.run(serve(settings, locations))
     except StartFailed as failure:
@@ -58,12 +60,14 @@ async def sync_once(settings: Settings, locations: Locations, clear_global: bool
 async def serve(settings: Settings, locations: Locations, engine: Engine | None = None) -> None:
     """Log in and stay connected; raises ``StartFailed`` with a one-line reason."""
     from bot.discord.client import create_bot
+    from bot.discord.lifecycle import run_until_stopped
 
     if settings.discord_token is None:
         raise StartFailed("DISCORD_TOKEN is not set (environment or .env)")
     bot = create_bot(settings, engine=engine, locations=locations)
-    async with _failures_explained(), bot:
-        await bot.start(settings.discord_token.get_secret_value())
+    token = settings.discord_token.get_secret_value()
+    async with _failures_explained():
+        await run_until_stopped(bot, token, settings.shutdown_grace_seconds)
 
 
 @contextlib.asynccontextmanager

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
+from bot import metrics
 from bot.discord import render
 from bot.discord.errors import report_interaction_error
 
@@ -85,6 +86,7 @@ class VoteButton(Reports, discord.ui.DynamicItem[Button], template=VOTE):
             await interaction.response.send_modal(MissingModal(self.answer_id))
             return
         now = await storage.vote(self.answer_id, interaction.user.id, self.vote)
+        metrics.record_vote(now)
         await interaction.response.send_message(VOTED[now], ephemeral=True)
 
 
@@ -109,6 +111,7 @@ class MissingModal(discord.ui.Modal, title="What was missing?"):
         said = self.missing.value.strip() or None
         storage = studybot(interaction).storage
         now = await storage.vote(self.answer_id, interaction.user.id, -1, missing=said or "")
+        metrics.record_vote(now)
         await interaction.response.send_message(VOTED[now], ephemeral=True)
 
     async def on_error(  # type: ignore[override]

@@ -143,6 +143,8 @@ def index_build(full: bool, as_json: bool, catalog_dir: str | None, index_dir: s
         print_json(report.to_json())
     else:
         out.print(render_build(report), markup=False)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", markup=False)
 
 
 @index_group.command("status")
@@ -150,15 +152,17 @@ def index_build(full: bool, as_json: bool, catalog_dir: str | None, index_dir: s
 @location_options
 @friendly_errors
 def index_status(as_json: bool, catalog_dir: str | None, index_dir: str | None) -> None:
-    """What the served index was built from, and whether the catalog changed since."""
-    from catalog import check_catalog
-    from index import current_version, read_manifest
+    """What the served index was built from, whether its files are intact, and whether the
+    catalog changed since; exits 2 when a file is damaged."""
+    from index import catalog_changes, current_version, read_manifest, verify_files
 
     loc = locations(catalog_dir, index_dir)
     version = current_version(loc.index_dir)
     manifest = read_manifest(version)
-    catalog, _ = check_catalog(loc.catalog_dir)
-    stale = catalog is None or manifest.get("catalog_hash") != catalog.content_hash
+    damaged = verify_files(version, manifest)
+    recorded = manifest.get("catalog_sources") or {}
+    changes = [] if damaged else catalog_changes(recorded, loc.catalog_dir)
+    stale = bool(changes)
     encoder, notice = _encoder(loc)
     if as_json:
         print_json(
@@ -166,11 +170,16 @@ def index_status(as_json: bool, catalog_dir: str | None, index_dir: str | None) 
                 "index_dir": str(loc.index_dir),
                 "version": version.name,
                 "stale": stale,
+                "changed_files": changes,
+                "healthy": not damaged,
+                "damaged": damaged,
                 "encoder": encoder,
                 "encoder_notice": notice,
                 **manifest,
             }
         )
+        if damaged:
+            raise SystemExit(2)
         return
     counts = manifest.get("counts", {})
     lines = [
@@ -181,12 +190,21 @@ def index_status(as_json: bool, catalog_dir: str | None, index_dir: str | None) 
         f"contents: {counts.get('resources')} resources, {counts.get('passages')} passages "
         f"from {counts.get('notes')} notes",
         "catalog:  "
-        + ("changed since the build: run `studybot index build`" if stale else "up to date"),
+        + (
+            f"changed since the build ({', '.join(changes[:5])}): run `studybot index build`"
+            if stale
+            else "up to date"
+        ),
         f"encoder:  {encoder}",
+        "files:    "
+        + ("damaged: " + "; ".join(damaged) if damaged else "intact (checksums match)"),
     ]
     if notice:
         lines.append(f"          note: {notice}")
     out.print("\n".join(lines), markup=False)
+    if damaged:
+        err.print("error: the index is damaged: run `studybot index build --full`", markup=False)
+        raise SystemExit(2)
 
 
 def _encoder(loc: Locations) -> tuple[str, str | None]:

@@ -131,7 +131,7 @@ def path(
     from bot.terminal.render import render_path, show
     from index import learning_path
 
-    catalog = locations(catalog_dir, index_dir).catalog()
+    catalog = locations(catalog_dir, index_dir).served_catalog()
     result = learning_path(catalog, topic_or_hint(catalog, topic), level)
     if as_json:
         print_json(
@@ -163,7 +163,7 @@ def topics(as_json: bool, catalog_dir: str | None, index_dir: str | None) -> Non
     """The catalog's topics and how many resources each has."""
     from bot.terminal.render import render_topics
 
-    catalog = locations(catalog_dir, index_dir).catalog()
+    catalog = locations(catalog_dir, index_dir).served_catalog()
     if as_json:
         print_json(
             {
@@ -247,10 +247,12 @@ def _register() -> None:
     """One line per command group from another module: easy to add, easy to merge."""
     from bot.terminal.admin import catalog_group, index_group
     from bot.terminal.feedback import feedback_group
+    from bot.terminal.ops import register_ops
 
     main.add_command(catalog_group)
     main.add_command(index_group)
     main.add_command(feedback_group)
+    register_ops(main, catalog_group)
 
 
 _register()

@@ -39,6 +39,7 @@ class Info(commands.Cog):
             model=str(manifest.get("model", "?")),
             version=metadata.version("studybot"),
             documents=len(engine.documents),
+            notices=engine.notices,
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
