@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from catalog import LEVEL_RANK, Catalog, Resource
+from catalog import LEVEL_RANK, Catalog, CatalogError, Resource
 from index.answering import compose_answer, relevant, resource_hit
 from index.build import Progress, build_index
 from index.embedder import Embedder
-from index.errors import IndexCorrupt, IndexNotBuilt
+from index.errors import BuildFailed, IndexCorrupt, IndexNotBuilt, PolicyChanged
 from index.freshness import catalog_changes, stale_notice
 from index.names import NameIndex
 from index.paths import find_topic, learning_path
@@ -71,12 +71,19 @@ class Engine:
     # ---- construction -------------------------------------------------------------------
 
     @classmethod
-    def load(cls, index_dir: Path, catalog: Catalog | Path | None, embedder: Embedder) -> Engine:
+    def load(
+        cls,
+        index_dir: Path,
+        catalog: Catalog | Path | None,
+        embedder: Embedder,
+        any_policy: bool = False,
+    ) -> Engine:
         """The published index and the catalog snapshot stored with it.
 
         ``catalog`` (a loaded catalog, or the catalog folder, checked by file stats) is only
         compared with the snapshot, never served: a broken edit cannot stop answers.
-        Raises IndexNotBuilt, IndexCorrupt or BadIndexLocation.
+        Raises IndexNotBuilt, IndexCorrupt (PolicyChanged unless ``any_policy``: an index
+        always answers with the policy written into it) or BadIndexLocation.
         """
         version = current_version(index_dir)
         manifest, documents, dense = load_version(version)
@@ -92,8 +99,10 @@ class Engine:
             notices.append(str(fallback))
         policy = manifest.get("policy") or {}
         if policy != policy_for(embedder.name).to_json():
-            # A newer studybot fitted a new policy: the index must carry the one it uses.
-            raise IndexCorrupt("the answer policy changed since the index was built")
+            # A newer studybot fitted a new policy: rebuild, so the index carries the one it uses.
+            if not any_policy:
+                raise PolicyChanged("the answer policy changed since the index was built")
+            notices.append("answering with the index's older answer policy until it is rebuilt")
         if policy.get("model") != embedder.name:
             notices.append(
                 f"no answer policy was fitted for {embedder.name!r}: answers weigh words only, "
@@ -143,6 +152,14 @@ class Engine:
             return cls.load(index_dir, catalog, embedder)
         except IndexNotBuilt:
             engine, _ = cls.build(_loaded(catalog), embedder, index_dir, progress=progress)
+            return engine
+        except PolicyChanged as error:
+            try:
+                engine, _ = cls.build(_loaded(catalog), embedder, index_dir, progress=progress)
+            except (CatalogError, BuildFailed):
+                # A broken catalog cannot be rebuilt from: the old index still answers.
+                return cls.load(index_dir, catalog, embedder, any_policy=True)
+            engine.notices = (f"rebuilt the index: {error}", *engine.notices)
             return engine
         except IndexCorrupt as error:
             engine, _ = cls.build(_loaded(catalog), embedder, index_dir, progress=progress)

@@ -3,6 +3,7 @@
 IndexProblem
  ├── IndexNotBuilt     no index at that path yet
  ├── IndexCorrupt      files missing or unreadable: rebuild
+ │    └── PolicyChanged  built with an older answer policy: rebuild (or serve it as it is)
  ├── BadIndexLocation  the index folder is a file, or cannot be written
  ├── BuildInProgress   another process holds the build lock
  └── BuildFailed       the build stopped; the previous index still serves
@@ -20,6 +21,10 @@ class IndexNotBuilt(IndexProblem):
 
 
 class IndexCorrupt(IndexProblem):
+    pass
+
+
+class PolicyChanged(IndexCorrupt):
     pass
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +85,9 @@ class AnswerPolicy:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> AnswerPolicy:
-        values = dict(data)
+        """The policy as stored; fields an older studybot wrote and this one dropped are ignored."""
+        known = {f.name for f in fields(cls)}
+        values = {key: value for key, value in data.items() if key in known}
         values["covered"] = Logistic(**data["covered"])
         values["in_field"] = Logistic(**data["in_field"])
         return cls(**values)

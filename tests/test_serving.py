@@ -174,3 +174,33 @@ def test_index_status_reports_a_damaged_file(catalog_dir: Path, tmp_path: Path) 
     assert damaged.exit_code == 2
     assert "documents.jsonl does not match its checksum" in damaged.stdout
     assert "index build --full" in damaged.stderr
+
+
+def _age_the_policy(index_dir: Path) -> None:
+    """Make the index look built by an older studybot whose policy was fitted differently."""
+    manifest_file = current_version(index_dir) / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest["policy"]["answer_at"] = 0.123
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_new_answer_policy_rebuilds_the_index_with_it(catalog_dir: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index(load_catalog(catalog_dir), FakeEmbedder(), index_dir)
+    _age_the_policy(index_dir)
+    engine = Engine.open(catalog_dir, FakeEmbedder(), index_dir)
+    assert engine.policy.answer_at != 0.123
+    assert engine.notices[0].startswith("rebuilt the index: the answer policy changed")
+
+
+def test_an_old_policy_index_still_answers_while_the_catalog_is_broken(
+    catalog_dir: Path, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    build_index(load_catalog(catalog_dir), FakeEmbedder(), index_dir)
+    _age_the_policy(index_dir)
+    break_catalog(catalog_dir)
+    engine = Engine.open(catalog_dir, FakeEmbedder(), index_dir)
+    assert engine.policy.answer_at == 0.123
+    assert any("older answer policy" in notice for notice in engine.notices)
+    assert engine.search("ZeRO memory", k=1)[0].resource.id == "zero-paper"
