@@ -198,7 +198,10 @@ class Engine:
 
     def _answer(self, query: Query, vector: np.ndarray[Any, Any], k: int, mode: str) -> Answer:
         question = query.text
-        terms = self.retriever.lexical.analyse(with_context(question)).terms
+        context = with_context(question)
+        terms = (
+            query.terms if context == question else self.retriever.lexical.analyse(context).terms
+        )
         candidates = (
             self.retriever.retrieve(vector, terms, mode=mode, dense_weight=self.policy.dense_weight)
             if question

@@ -57,7 +57,7 @@ def foreign_language(text: str, known: Callable[[str], bool] = lambda word: Fals
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return None
-    scripts = [s for s in map(_script, letters) if s]
+    scripts = [s for s in map(_script, (c for c in letters if not c.isascii())) if s]
     if len(scripts) >= 0.2 * len(letters):
         # Kana marks Japanese even among kanji, which Chinese shares.
         return "Japanese" if "Japanese" in scripts else max(set(scripts), key=scripts.count)
