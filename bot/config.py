@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     model: str | None = Field(default=None, alias="STUDYBOT_MODEL")
     feedback_db: Path | None = Field(default=None, alias="STUDYBOT_FEEDBACK_DB")
     # Operations (issue 11): logs, the optional health/metrics endpoint, shutdown, links.
+    watch_catalog: bool = Field(default=True, alias="STUDYBOT_WATCH_CATALOG")
+    reload_debounce_seconds: float = Field(
+        default=1.6, ge=0, alias="STUDYBOT_RELOAD_DEBOUNCE_SECONDS"
+    )
+    admin_channel_id: int | None = Field(default=None, alias="STUDYBOT_ADMIN_CHANNEL_ID")
     log_format: Literal["text", "json"] = Field(default="text", alias="STUDYBOT_LOG_FORMAT")
     http_host: str = Field(default="127.0.0.1", alias="STUDYBOT_HTTP_HOST")
     http_port: int | None = Field(default=None, ge=0, le=65535, alias="STUDYBOT_HTTP_PORT")

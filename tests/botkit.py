@@ -25,6 +25,7 @@ def settings_for(engine: Engine, **extra: object) -> Settings:
         "STUDYBOT_CATALOG_DIR": str(REAL_CATALOG),
         "STUDYBOT_INDEX_DIR": str(engine.index_dir),
         "STUDYBOT_ASK_COOLDOWN_SECONDS": 0,
+        "STUDYBOT_WATCH_CATALOG": False,  # on only where a test edits the catalog on purpose
         **extra,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

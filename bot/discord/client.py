@@ -36,6 +36,7 @@ EXTENSIONS = (
     "bot.discord.cogs.tokenize",
     "bot.discord.cogs.admin",
     "bot.discord.cogs.info",
+    "bot.discord.cogs.reload",
 )
 
 
