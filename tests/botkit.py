@@ -7,6 +7,8 @@ Loaded as a pytest plugin by ``conftest.py``. Bots share the session's real engi
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,26 @@ def settings(real_engine: Engine, fake: FakeDiscord, tmp_path: Path) -> Settings
 async def bot(fake: FakeDiscord, settings: Settings, real_engine: Engine):  # type: ignore[no-untyped-def]
     client = create_bot(settings, engine=real_engine, guild_ready_timeout=0.05)
     async with running_bot(fake, client):
+        yield client
+
+
+@contextlib.asynccontextmanager
+async def bot_over_a_copy(
+    fake: FakeDiscord, engine: Engine, tmp_path: Path, **extra: object
+) -> AsyncIterator[Any]:
+    """A bot over copies of the real catalog and index, so a test may edit and rebuild them."""
+    catalog_dir, index_dir = tmp_path / "catalog", tmp_path / "index"
+    shutil.copytree(REAL_CATALOG, catalog_dir)
+    shutil.copytree(engine.index_dir, index_dir)
+    settings = settings_for(
+        engine,
+        DISCORD_GUILD_ID=fake.guild_id,
+        STUDYBOT_CATALOG_DIR=str(catalog_dir),
+        STUDYBOT_INDEX_DIR=str(index_dir),
+        STUDYBOT_FEEDBACK_DB=str(tmp_path / "studybot.sqlite3"),
+        **extra,
+    )
+    async with running_bot(fake, create_bot(settings, guild_ready_timeout=0.05)) as client:
         yield client
 
 

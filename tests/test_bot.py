@@ -7,7 +7,6 @@ assert is what a member of the study server would see.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import time
 from pathlib import Path
 
@@ -17,8 +16,7 @@ from bot import create_bot
 from bot.config import Settings
 from index import Engine
 from index.store import current_version
-from tests.botkit import button, embed_text, settings_for
-from tests.conftest import REAL_CATALOG
+from tests.botkit import bot_over_a_copy, button, embed_text, settings_for
 from tests.fakes import EPHEMERAL, MANAGE_GUILD, FakeDiscord, running_bot
 
 CALLBACK = r"^/interactions/\d+/[^/]+/callback$"
@@ -196,19 +194,7 @@ async def test_reindex_is_refused_for_a_regular_member(fake: FakeDiscord, bot) -
 
 @pytest.fixture
 async def editable_bot(fake: FakeDiscord, real_engine: Engine, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """A bot over a copy of the real catalog and index, so a test may edit and rebuild."""
-    catalog_dir = tmp_path / "catalog"
-    index_dir = tmp_path / "index"
-    shutil.copytree(REAL_CATALOG, catalog_dir)
-    shutil.copytree(real_engine.index_dir, index_dir)
-    settings = settings_for(
-        real_engine,
-        DISCORD_GUILD_ID=fake.guild_id,
-        STUDYBOT_CATALOG_DIR=str(catalog_dir),
-        STUDYBOT_INDEX_DIR=str(index_dir),
-        STUDYBOT_FEEDBACK_DB=str(tmp_path / "feedback.sqlite3"),
-    )
-    async with running_bot(fake, create_bot(settings, guild_ready_timeout=0.05)) as client:
+    async with bot_over_a_copy(fake, real_engine, tmp_path) as client:
         yield client
 
 

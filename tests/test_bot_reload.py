@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from bot import create_bot
 from index import Engine
-from tests.botkit import embed_text, settings_for
-from tests.conftest import REAL_CATALOG
-from tests.fakes import FakeDiscord, running_bot
+from tests.botkit import bot_over_a_copy, embed_text
+from tests.fakes import FakeDiscord
 
 NEW_ENTRY = """
 - id: zebra-attention-primer
@@ -29,20 +26,14 @@ NEW_ENTRY = """
 
 @pytest.fixture
 async def watching_bot(fake: FakeDiscord, real_engine: Engine, tmp_path: Path):  # type: ignore[no-untyped-def]
-    catalog_dir, index_dir = tmp_path / "catalog", tmp_path / "index"
-    shutil.copytree(REAL_CATALOG, catalog_dir)
-    shutil.copytree(real_engine.index_dir, index_dir)
-    settings = settings_for(
+    async with bot_over_a_copy(
+        fake,
         real_engine,
-        DISCORD_GUILD_ID=fake.guild_id,
-        STUDYBOT_CATALOG_DIR=str(catalog_dir),
-        STUDYBOT_INDEX_DIR=str(index_dir),
-        STUDYBOT_FEEDBACK_DB=str(tmp_path / "studybot.sqlite3"),
+        tmp_path,
         STUDYBOT_WATCH_CATALOG=True,
         STUDYBOT_RELOAD_DEBOUNCE_SECONDS=0.2,
         STUDYBOT_ADMIN_CHANNEL_ID=fake.other_channel_id,
-    )
-    async with running_bot(fake, create_bot(settings, guild_ready_timeout=0.05)) as client:
+    ) as client:
         yield client
 
 
