@@ -28,10 +28,7 @@ KIND_BONUS = 0.6
 LEVEL_BONUS = 0.3
 FREE_BONUS = 0.2
 PARTIAL_RESOURCES = 3
-# A section headed with the asked thing wins over one that only mentions it.
-HEADING_WEIGHT = 0.6
 CITED_BONUS = 0.3
-TEXT_WEIGHT = 0.2
 
 
 @lru_cache(maxsize=16384)
@@ -142,7 +139,7 @@ def select_passages(
         if note is not None and document.heading == note.title:
             heading /= 2  # a note's introduction is headed by its whole topic, not one question
         text = query.coverage_of(stems_of(document.indexed))
-        score = candidate.dense + HEADING_WEIGHT * heading + TEXT_WEIGHT * text
+        score = candidate.dense + policy.heading_weight * heading + policy.text_weight * text
         # About the question: its heading or words carry the question's, or it is close in meaning.
         if score >= policy.passage_score and candidate.dense >= policy.lexical_floor:
             scored.append((score, heading, candidate))

@@ -63,7 +63,10 @@ class AnswerPolicy:
     # Resources: recommended when this close in meaning, or sharing words and this close.
     resource_floor: float = 0.30
     lexical_floor: float = 0.18
-    # Passages: quote one only when meaning + 0.6 x heading match + 0.2 x word match reach this.
+    # Passages: meaning + heading_weight x heading match + text_weight x word match must reach
+    # passage_score: a section headed with the asked thing wins over one that mentions it.
+    heading_weight: float = 0.6
+    text_weight: float = 0.2
     passage_score: float = 0.7
     passage_margin: float = 0.12
     max_passages: int = 1

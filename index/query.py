@@ -1,10 +1,10 @@
 """A question as the engine reads it: its words, how informative each is, and what it asks for.
 
-A word's weight says how much it can tell about the topic. Everyday English ("worth",
-"database", "already") weighs little, so no single ordinary word can veto an answer; rare
-words weigh most. The weight comes from a general word-frequency list (wordfreq's Zipf scale:
-"the" is 7.7, "voltage" 4.0, "rlhf" 0), not from the catalog, so a word the catalog never uses
-is not treated as a foreign field just because it is missing here.
+A word's weight says how much it can tell about the topic: how rare it is in everyday English
+(wordfreq's Zipf scale: "the" is 7.7, "voltage" 4.0, "rlhf" 0) times how specific it is in the
+catalog ("LLMs" is in a third of it). Everyday words ("worth", "database", "already") weigh
+little, so no single ordinary word can veto an answer, and a word the catalog never uses is
+not taken for a foreign field just because it is missing here.
 """
 
 from __future__ import annotations
@@ -114,7 +114,6 @@ class Word:
     text: str
     term: str | None
     weight: float
-    documents: int
     spelling: str = ""  # the catalog's word when this one is a typo of it
 
 
@@ -197,7 +196,7 @@ class Query:
         return self.coverage_of(stems) if self.informative else 1.0
 
     def coverage_of(self, stems: frozenset[str]) -> float:
-        """Weighted share of the question's topical words that ``stems`` contains."""
+        """Weighted share of the question's words (stated intents aside) that ``stems`` has."""
         total = sum(w.weight for w in self.words if w.text not in KIND_WORDS)
         if not total:
             return 0.0
@@ -246,7 +245,7 @@ def analyse(
         documents = frequency(term) if term else 0
         weight = informativeness(spelled) * specificity(documents, total)
         fixed = spelling(term) if term and term != own else ""
-        found[word] = Word(word, term, weight, documents, fixed)
+        found[word] = Word(word, term, weight, fixed)
     kinds = [KIND_WORDS[w] for w in found if w in KIND_WORDS]
     # Intents read the catalog's spelling too, so "begginer" still asks for beginner material.
     spelled = lowered + " " + " ".join(w.term for w in found.values() if w.term)
