@@ -23,21 +23,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from tests.bench import CATALOG, QUESTION, ROOT, Row, mark, timed
+from tests.bench import BOT_PROCESS, CATALOG, QUESTION, ROOT, Row, mark, timed
 
 PER_FILE = 500
-BOT_PROCESS = """
-import sys
-from bot.config import Locations, Settings
-import bot.discord.client
-from tests.eval.dataset import load_questions
-engine = Locations.from_settings(Settings()).engine()
-on_topic, _ = load_questions()
-for item in on_topic[:40]:
-    engine.answer(item["q"])
-status = dict(line.split(":", 1) for line in open("/proc/self/status"))
-print(status["VmHWM"].split()[0])
-"""
 
 
 def generate(catalog_dir: Path, count: int, seed: int = 11) -> None:
@@ -161,7 +149,7 @@ def rss_row(env: dict[str, str]) -> Row:
         text=True,
         check=True,
     )
-    peak = int(result.stdout.split()[-1]) / 1024
+    peak = int(result.stdout.split()[1]) / 1024  # the bench's line: VmRSS, VmHWM, torch
     return (
         "scale: bot peak RSS",
         f"{peak:.0f} MB",
