@@ -26,6 +26,8 @@ MIN_WEIGHT = 0.05
 REAL_WORD = 1.5
 # A word in this many catalog documents or fewer is as specific as a word gets.
 RARE_DOCUMENTS = 3
+# Words weighing this much are worth naming in "matched words: ..." ("pipeline", not "llms").
+INFORMATIVE = 0.3
 
 # What a question asks for besides its topic: a kind of resource, a level, free material.
 KIND_WORDS = {
@@ -69,6 +71,26 @@ KIND_WORDS = {
     "documentation": "documentation",
     "notes": "lecture-notes",
 }
+# Words that state a level or price, like the kind words: an intent, not the topic.
+INTENT_WORDS = frozenset(
+    [
+        "beginner",
+        "beginners",
+        "newbie",
+        "intro",
+        "introduction",
+        "introductory",
+        "basic",
+        "basics",
+        "simple",
+        "simply",
+        "easy",
+        "gentle",
+        "advanced",
+        "free",
+        "cheap",
+    ]
+)
 RELATED_KINDS = {
     "video": ("video",),
     "paper": ("paper",),
@@ -94,6 +116,7 @@ START = re.compile(
     r"how (?:do|can|should) i get into|study plan|learning path|first steps?|"
     r"(?:start|begin) (?:learning|with))\b"
 )
+_CASED = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 START_CONTEXT = "where to start learning about large language models as a beginner"
 FREE = re.compile(r"\b(free|no cost|without paying|open access)\b")
 
@@ -185,7 +208,11 @@ class Query:
     @property
     def informative(self) -> tuple[Word, ...]:
         """Words worth naming in a reason: not everyday English, not a stated intent."""
-        return tuple(w for w in self.words if w.weight >= 0.5 and w.text not in KIND_WORDS)
+        return tuple(
+            w
+            for w in self.words
+            if w.weight >= INFORMATIVE and w.text not in KIND_WORDS and w.text not in INTENT_WORDS
+        )
 
     def on_topic(self, stems: frozenset[str]) -> float:
         """How much of the question's topic a document shares: its topical words if it has
@@ -232,6 +259,9 @@ def analyse(
     """
     lowered = text.lower()
     start = bool(START.search(lowered))
+    # "ZeRO", "LoRA", "KV": capitals inside a word mark a name or an acronym, not the everyday
+    # word it may spell ("zero"), so it weighs as a rare word.
+    jargon = {t.lower() for t in _CASED.findall(text) if any(c.isupper() for c in t[1:])}
     found: dict[str, Word] = {}
     for word in words(text):
         if word in found:
@@ -243,7 +273,8 @@ def analyse(
         # A corrected typo is as informative as the word it stands for.
         spelled = word if term in (None, own) else term
         documents = frequency(term) if term else 0
-        weight = informativeness(spelled) * specificity(documents, total)
+        rarity = 1.0 if word in jargon else informativeness(spelled)
+        weight = rarity * specificity(documents, total)
         fixed = spelling(term) if term and term != own else ""
         found[word] = Word(word, term, weight, fixed)
     kinds = [KIND_WORDS[w] for w in found if w in KIND_WORDS]
