@@ -94,23 +94,16 @@ def compose_answer(
         # but the technical terms in it ("LoRA", "RAG") still find what they name.
         notice = f"The catalog is in English; your question looks like {language}."
         coverage = "partial" if query.topical or names else "none"
-    if coverage == "none":
-        return Answer(
-            query.text,
-            (),
-            (),
-            coverage="none",
-            nearest_topics=nearest_topics(candidates, catalog),
-            notice=notice,
-            features=evidence,
-        )
-    answered = coverage == "answered"
-    passages = select_passages(query, candidates, catalog, policy) if answered else []
-    resources = rank_resources(query, candidates, names, passages, catalog, k, policy)
-    if coverage == "partial":
-        resources = resources[:PARTIAL_RESOURCES]
-    if not resources and not passages:
-        coverage = "none"
+    passages: list[Passage] = []
+    resources: list[ResourceHit] = []
+    if coverage == "answered":
+        passages = select_passages(query, candidates, catalog, policy)
+    if coverage != "none":
+        resources = rank_resources(query, candidates, names, passages, catalog, k, policy)
+        if coverage == "partial":
+            resources = resources[:PARTIAL_RESOURCES]
+        if not resources and not passages:
+            coverage = "none"
     return Answer(
         query.text,
         tuple(passages),

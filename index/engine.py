@@ -153,16 +153,14 @@ class Engine:
         except IndexNotBuilt:
             engine, _ = cls.build(_loaded(catalog), embedder, index_dir, progress=progress)
             return engine
-        except PolicyChanged as error:
+        except IndexCorrupt as error:
             try:
                 engine, _ = cls.build(_loaded(catalog), embedder, index_dir, progress=progress)
             except (CatalogError, BuildFailed):
-                # A broken catalog cannot be rebuilt from: the old index still answers.
+                if not isinstance(error, PolicyChanged):
+                    raise
+                # Only the policy is old: while the catalog is broken, the old index answers.
                 return cls.load(index_dir, catalog, embedder, any_policy=True)
-            engine.notices = (f"rebuilt the index: {error}", *engine.notices)
-            return engine
-        except IndexCorrupt as error:
-            engine, _ = cls.build(_loaded(catalog), embedder, index_dir, progress=progress)
             engine.notices = (f"rebuilt the index: {error}", *engine.notices)
             return engine
 
@@ -198,9 +196,11 @@ class Engine:
 
     def _answer(self, query: Query, vector: np.ndarray[Any, Any], k: int, mode: str) -> Answer:
         question = query.text
-        context = with_context(question)
+        # "Where do I start" searches with what it means here, not with its own few words.
         terms = (
-            query.terms if context == question else self.retriever.lexical.analyse(context).terms
+            self.retriever.lexical.analyse(with_context(question)).terms
+            if query.start
+            else query.terms
         )
         candidates = (
             self.retriever.retrieve(vector, terms, mode=mode, dense_weight=self.policy.dense_weight)

@@ -220,7 +220,8 @@ def quality_rows(fast: Any, slow: Any) -> list[Row]:
     return rows
 
 
-def bot_rss_row(env: dict[str, str]) -> Row:
+def bot_memory(env: dict[str, str]) -> tuple[str, str, str]:
+    """VmRSS and VmHWM (kB) of a process holding the bot's engine, and whether torch loaded."""
     result = subprocess.run(
         [sys.executable, "-c", BOT_PROCESS],
         env={**env, "PYTHONPATH": str(ROOT)},
@@ -229,6 +230,11 @@ def bot_rss_row(env: dict[str, str]) -> Row:
         check=True,
     )
     rss, peak, torch = result.stdout.split()
+    return rss, peak, torch
+
+
+def bot_rss_row(env: dict[str, str]) -> Row:
+    rss, peak, torch = bot_memory(env)
     steady = int(rss) / 1024
     return (
         "bot process RSS (steady / peak)",

@@ -23,7 +23,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from tests.bench import BOT_PROCESS, CATALOG, QUESTION, ROOT, Row, mark, timed
+from tests.bench import CATALOG, QUESTION, Row, bot_memory, mark, timed
 
 PER_FILE = 500
 
@@ -142,14 +142,7 @@ def warm_row(catalog_dir: Path, index_dir: Path) -> Row:
 
 
 def rss_row(env: dict[str, str]) -> Row:
-    result = subprocess.run(
-        [sys.executable, "-c", BOT_PROCESS],
-        env={**env, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    peak = int(result.stdout.split()[1]) / 1024  # the bench's line: VmRSS, VmHWM, torch
+    peak = int(bot_memory(env)[1]) / 1024
     return (
         "scale: bot peak RSS",
         f"{peak:.0f} MB",

@@ -86,16 +86,21 @@ def test_a_look_alike_character_in_an_id_is_named(catalog_dir: Path) -> None:
     assert "'\u0430' (U+0430 CYRILLIC SMALL LETTER A, looks like 'a')" in problem
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
-def test_a_named_pipe_in_the_catalog_does_not_hang_check(catalog_dir: Path) -> None:
-    pipe = catalog_dir / "resources" / "stuck.yaml"
-    os.mkfifo(pipe)
-    result = subprocess.run(
+def check_in_a_process(catalog_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`studybot catalog check` in its own process, with a timeout: a hang fails, not stalls."""
+    return subprocess.run(
         [sys.executable, "-m", "bot", "catalog", "check", "--catalog", str(catalog_dir)],
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_in_the_catalog_does_not_hang_check(catalog_dir: Path) -> None:
+    pipe = catalog_dir / "resources" / "stuck.yaml"
+    os.mkfifo(pipe)
+    result = check_in_a_process(catalog_dir)
     assert result.returncode == 1
     assert f"{pipe}:1: not a regular file" in result.stderr
 
@@ -109,12 +114,7 @@ def test_an_alias_bomb_in_front_matter_is_refused(catalog_dir: Path) -> None:
     bomb += ["---", "Text."]
     note = catalog_dir / "notes" / "bomb.md"
     note.write_text("\n".join(bomb) + "\n", "utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "catalog", "check", "--catalog", str(catalog_dir)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = check_in_a_process(catalog_dir)
     assert result.returncode == 1
     assert f"{note}:" in result.stderr and "alias bomb" in result.stderr
 

@@ -468,13 +468,16 @@ async def test_the_first_follow_up_after_a_public_defer_stays_public(
     fake: FakeDiscord, bot: commands.Bot
 ) -> None:
     """Discord ignores the ephemeral flag there: it edits the deferred message, whose ephemeral
-    state cannot change (receiving-and-responding#create-followup-message)."""
+    state cannot change
+    (https://discord.com/developers/docs/interactions/receiving-and-responding#create-followup-message)."""
     inter = await fake.slash("public-then-private")
     shown = await inter.wait_response()
     assert shown["content"] == "Only for you?" and not shown["flags"] & EPHEMERAL
 
 
 async def test_without_the_message_content_intent_only_mentions_carry_text() -> None:
+    """Without the privileged intent, content is empty except in messages that mention the app
+    (https://discord.com/developers/docs/topics/gateway#message-content-intent)."""
     seen: list[str] = []
 
     class NoContent(commands.Bot):
@@ -492,6 +495,8 @@ async def test_without_the_message_content_intent_only_mentions_carry_text() -> 
 
 
 async def test_an_interaction_token_expires(bot: commands.Bot) -> None:
+    """Interaction tokens are valid for 15 minutes; the TTL is shortened here
+    (https://discord.com/developers/docs/interactions/receiving-and-responding#followup-messages)."""
     async with FakeDiscord(interaction_token_ttl=0.0) as fake, running_bot(fake, DemoBot()):
         inter = await fake.slash("steps")
         await inter.wait_for(lambda i: i.errors)
