@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     view_timeout: float = Field(default=15 * 60, gt=0, alias="STUDYBOT_VIEW_TIMEOUT_SECONDS")
     queue_notice_after: int = Field(default=32, ge=1, alias="STUDYBOT_QUEUE_NOTICE_AFTER")
     data_dir: Path | None = Field(default=None, alias="STUDYBOT_DATA_DIR")
+    tiktoken_cache: Path | None = Field(default=None, alias="TIKTOKEN_CACHE_DIR")
     catalog_dir: Path | None = Field(default=None, alias="STUDYBOT_CATALOG_DIR")
     index_dir: Path | None = Field(default=None, alias="STUDYBOT_INDEX_DIR")
     model: str | None = Field(default=None, alias="STUDYBOT_MODEL")
@@ -89,6 +90,13 @@ class Settings(BaseSettings):
         return self.data_dir.expanduser() if self.data_dir else data_dir()
 
     @property
+    def tiktoken_folder(self) -> Path:
+        """Where ``/tokenize`` looks for tiktoken encodings besides the bundled cl100k_base."""
+        if self.tiktoken_cache:
+            return self.tiktoken_cache.expanduser()
+        return self.data_folder / "tiktoken"
+
+    @property
     def database(self) -> Path:
         """The bot's SQLite file (stored answers and searches, votes)."""
         return self.feedback_db or self.data_folder / "studybot.sqlite3"
@@ -101,11 +109,12 @@ class Settings(BaseSettings):
 
 @dataclass
 class Locations:
-    """The catalog folder, index folder and model one command works with."""
+    """The catalog folder, index folder and model one command works with, and its caches."""
 
     catalog_dir: Path
     index_dir: Path
     model: str
+    tiktoken_dir: Path
     announce: Callable[[str], None] | None = None
 
     @classmethod
@@ -119,6 +128,7 @@ class Locations:
             Path(catalog).expanduser() if catalog else default_catalog_dir(),
             Path(index).expanduser() if index else settings.data_folder / "index",
             settings.model or DEFAULT_MODEL,
+            settings.tiktoken_folder,
         )
 
     def catalog(self) -> Catalog:

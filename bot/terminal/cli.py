@@ -189,7 +189,7 @@ def tokenize(text: str, encoding: str, as_json: bool) -> None:
 
     if text == "-":
         text = sys.stdin.read()
-    split = split_tokens(text, encoding)
+    split = split_tokens(text, encoding, settings().tiktoken_folder)
     if as_json:
         print_json(split.to_json())
         return
