@@ -118,12 +118,12 @@ def fit(engine: Engine, chosen: Sequence[Case], names: Sequence[str], model: str
 
 
 def main() -> None:
-    from catalog import load_catalog
-    from index.embedder import default_embedder
-    from index.locations import default_catalog_dir, default_index_dir
+    from bot.config import Locations, Settings, prepare_process
 
-    catalog = load_catalog(default_catalog_dir())
-    engine = Engine.open(catalog, default_embedder(export=True), default_index_dir())
+    settings = Settings()
+    prepare_process(settings)
+    loc = Locations.from_settings(settings)  # STUDYBOT_INDEX_DIR etc., as `studybot` reads them
+    engine = Engine.open(loc.catalog(), loc.embedder(building=True), loc.index_dir)
     chosen = cases("tuning")
     for names, model in ((FEATURES, engine.embedder.name), (LEXICAL_FEATURES, LEXICAL_ONLY)):
         policy = fit(engine, chosen, names, model)
