@@ -10,12 +10,11 @@ target could not be verified is recommended only when asked for by name.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 from catalog import Catalog, Resource
 from catalog.models import REFERENCE
-from index.language import foreign_language
 from index.names import NameMatch
 from index.policy import AnswerPolicy
 from index.query import RELATED_KINDS, Query
@@ -38,9 +37,10 @@ def stems_of(text: str) -> frozenset[str]:
 
 
 def features(
-    query: Query, candidates: Sequence[Candidate], names: Sequence[NameMatch]
+    query: Query, candidates: Sequence[Candidate], names: Sequence[NameMatch], other: float = 0.0
 ) -> dict[str, float]:
-    """What the policy weighs: meaning, vocabulary, word match, agreement, names, length."""
+    """What the policy weighs: meaning, vocabulary, word match, agreement, names, length, and
+    ``other``, the question's closeness to fields the catalog is not about."""
     found = {
         "dense": 0.0,
         "known": query.known_share,
@@ -53,6 +53,7 @@ def features(
         "named": float(bool(names)),
         "start": float(query.start),
         "weight": math.log1p(query.weight),
+        "other": other,
     }
     if not candidates:
         return found
@@ -82,16 +83,18 @@ def compose_answer(
     catalog: Catalog,
     k: int,
     policy: AnswerPolicy,
-    known: Callable[[str], bool] = lambda word: False,
+    other: float = 0.0,
+    language: str | None = None,
+    question: str | None = None,
 ) -> Answer:
-    """The answer; ``known`` says whether the catalog uses a word (for language detection)."""
-    evidence = features(query, candidates, names)
+    """The answer to ``question`` (read as ``query``: its English reading if it is in another
+    ``language``); ``other`` is how close it is to another field (``index.other_fields``)."""
+    evidence = features(query, candidates, names, other)
     coverage: Coverage = policy.decide(evidence) if candidates else "none"
     notice = ""
-    language = foreign_language(query.text, known)
     if language:
         # The model reads English only: never a confident answer from a misread question,
-        # but the technical terms in it ("LoRA", "RAG") still find what they name.
+        # but its technical terms ("LoRA", "RAG") and the glossary's words still find things.
         notice = f"The catalog is in English; your question looks like {language}."
         coverage = "partial" if query.topical or names else "none"
     passages: list[Passage] = []
@@ -105,7 +108,7 @@ def compose_answer(
         if not resources and not passages:
             coverage = "none"
     return Answer(
-        query.text,
+        query.text if question is None else question,
         tuple(passages),
         tuple(resources),
         coverage=coverage,

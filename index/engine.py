@@ -20,7 +20,10 @@ from index.build import Progress, build_index
 from index.embedder import Embedder
 from index.errors import BuildFailed, IndexCorrupt, IndexNotBuilt, PolicyChanged
 from index.freshness import catalog_changes, stale_notice
+from index.glossary import to_english
+from index.language import foreign_language
 from index.names import NameIndex
+from index.other_fields import closeness, field_vectors
 from index.paths import find_topic, learning_path
 from index.policy import AnswerPolicy, policy_for
 from index.query import Query, with_context
@@ -67,6 +70,7 @@ class Engine:
         self.names = NameIndex(catalog.resources, retriever.lexical.document_frequency)
         stored = manifest.get("policy")
         self.policy = AnswerPolicy.from_json(stored) if stored else policy_for(embedder.name)
+        self.other_fields = field_vectors(self.policy, embedder)
 
     # ---- construction -------------------------------------------------------------------
 
@@ -178,13 +182,21 @@ class Engine:
         """
         started = time.perf_counter()
         cleaned = [_clean(question) for question in questions]
-        queries = [self.retriever.lexical.analyse(question) for question in cleaned]
+        languages = [foreign_language(question, self._known) for question in cleaned]
+        # A question in another language is read as the English words the glossary knows.
+        read = [
+            to_english(question, language, self._known) if language else question
+            for question, language in zip(cleaned, languages, strict=True)
+        ]
+        queries = [self.retriever.lexical.analyse(text) for text in read]
         vectors = self._encode([with_context(query.spelled) for query in queries])
         embed_ms = (time.perf_counter() - started) * 1000 / max(1, len(cleaned))
         answers = []
-        for query, vector in zip(queries, vectors, strict=True):
+        for question, language, query, vector in zip(
+            cleaned, languages, queries, vectors, strict=True
+        ):
             t0 = time.perf_counter()
-            answer = self._answer(query, vector, k, mode)
+            answer = self._answer(question, query, vector, k, mode, language)
             search_ms = (time.perf_counter() - t0) * 1000
             answer.timings_ms.update(
                 embed=round(embed_ms, 2),
@@ -194,11 +206,18 @@ class Engine:
             answers.append(answer)
         return answers
 
-    def _answer(self, query: Query, vector: np.ndarray[Any, Any], k: int, mode: str) -> Answer:
-        question = query.text
+    def _answer(
+        self,
+        question: str,
+        query: Query,
+        vector: np.ndarray[Any, Any],
+        k: int,
+        mode: str,
+        language: str | None = None,
+    ) -> Answer:
         # "Where do I start" searches with what it means here, not with its own few words.
         terms = (
-            self.retriever.lexical.analyse(with_context(question)).terms
+            self.retriever.lexical.analyse(with_context(query.text)).terms
             if query.start
             else query.terms
         )
@@ -208,7 +227,17 @@ class Engine:
             else []
         )
         names = self.names.match(question) if question else []
-        return compose_answer(query, candidates, names, self.catalog, k, self.policy, self._known)
+        return compose_answer(
+            query,
+            candidates,
+            names,
+            self.catalog,
+            k,
+            self.policy,
+            other=closeness(self.other_fields, vector),
+            language=language,
+            question=question,
+        )
 
     def _known(self, word: str) -> bool:
         return self.retriever.lexical.document_frequency(stem(word)) > 0

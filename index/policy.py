@@ -33,8 +33,10 @@ FEATURES: tuple[str, ...] = (
     "named",
     "start",
     "weight",
+    "other",
 )
-LEXICAL_FEATURES: tuple[str, ...] = FEATURES[1:]
+# Without a fitted model the cosine scale is unknown: no feature that reads cosine.
+LEXICAL_FEATURES: tuple[str, ...] = tuple(f for f in FEATURES if f not in ("dense", "other"))
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class AnswerPolicy:
     passage_score: float = 0.7
     passage_margin: float = 0.12
     max_passages: int = 1
+    # The digest of the other fields (index.other_fields) the "other" feature was fitted with.
+    other_fields: str = ""
     fitted_on: dict[str, Any] = field(default_factory=dict)
 
     def decide(self, features: dict[str, float]) -> Coverage:

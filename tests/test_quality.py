@@ -102,6 +102,7 @@ def test_a_short_acronym_question_quotes_the_section_named_after_it(real_engine:
     "question",
     [
         "how does a step down transformer reduce voltage",
+        "tips to improve my attention span while studying",
         "what's a good recipe for sourdough bread",
         "thanks!",
     ],
@@ -117,6 +118,29 @@ def test_a_question_in_another_language_is_never_answered_confidently(
     answer = real_engine.answer("Wie funktioniert LoRA genau? Gibt es ein gutes Tutorial?")
     assert answer.coverage != "answered"
     assert "English" in answer.notice
+    assert answer.query.startswith("Wie funktioniert")  # shown as asked, not as read
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "RAGを作りたいんですが、チャンクサイズはどう決めればいいですか",
+            {"pinecone-chunking-strategies"},
+        ),
+        ("wat is het verschil tussen LoRA en volledige fine-tuning?", {"lora-paper"}),
+        (
+            "트랜스포머 처음 공부하는데 좋은 강의 추천해주세요",
+            {"3b1b-transformers", "stanford-cs224n"},
+        ),
+    ],
+)
+def test_a_question_in_another_language_is_read_through_the_glossary(
+    real_engine: Engine, question: str, expected: set[str]
+) -> None:
+    answer = real_engine.answer(question)
+    assert answer.coverage == "partial" and "English" in answer.notice
+    assert expected & {hit.resource.id for hit in answer.resources}
 
 
 def test_an_entry_whose_target_is_unknown_is_only_recommended_by_name(
@@ -145,6 +169,14 @@ def test_reasons_never_cite_everyday_or_field_wide_words(real_engine: Engine) ->
     for hit in answer.resources:
         cited = hit.reason.partition(": ")[2].split(", ") if "matched" in hit.reason else []
         assert not set(cited) & {"best", "free", "ai", "course", "llms", "total", "beginner"}
+
+
+def test_a_question_on_attention_itself_is_not_taken_for_a_study_habit(
+    real_engine: Engine,
+) -> None:
+    answer = real_engine.answer("what is self attention")
+    assert answer.coverage != "none"
+    assert {"weng-attention", "illustrated-transformer"} & {h.resource.id for h in answer.resources}
 
 
 def test_a_misspelt_question_is_read_as_meant(real_engine: Engine) -> None:

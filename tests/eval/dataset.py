@@ -6,6 +6,8 @@ Two sources:
   labelling; ``blind/labels.yaml`` labels them against the catalog. Each question's split
   (a hash of its text) is tuning or heldout. Reported figures come from heldout only.
 - ``blind2/``: a second blind set, written and labelled the same way, all tuning.
+- ``blind3/``: a third blind set, all heldout, labelled after it was frozen and before the
+  engine saw it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import yaml
 
 HERE = Path(__file__).parent
 CATALOG_QUESTIONS = HERE / "tuning" / "catalog_questions.yaml"
-BLIND_SETS = ("blind", "blind2")
+BLIND_SETS = ("blind", "blind2", "blind3")
 
 
 @dataclass(frozen=True)
