@@ -18,7 +18,9 @@ COPY bot bot
 RUN pip install . && rm -rf /root/.cache
 # The ONNX export happens here, once, so containers answer with onnxruntime from the start.
 ENV STUDYBOT_MODEL_CACHE=/opt/models
-RUN python -c "from index.embedder import default_embedder; e = default_embedder(export=True); assert e.backend == 'onnxruntime', e.notice"
+RUN python -c "from bot.config import Locations, Settings, prepare_process; s = Settings(); \
+    prepare_process(s); e = Locations.from_settings(s).embedder(building=True); \
+    assert e.backend == 'onnxruntime', e.notice"
 
 FROM python:3.11-slim
 # DejaVu gives the /tokenize picture its whitespace markers and accents.

@@ -6,11 +6,6 @@ STAMP := $(VENV)/.installed
 # The CPU build of torch must come before anything that depends on torch, or pip picks a CUDA build.
 TORCH := torch==2.13.0
 
-export TQDM_DISABLE := 1
-export HF_HUB_OFFLINE := 1
-export TRANSFORMERS_OFFLINE := 1
-export TOKENIZERS_PARALLELISM := false
-
 .PHONY: install run test lint format bench index clean
 
 install: $(STAMP)

@@ -2,11 +2,14 @@
 
 ``Settings`` is made by the entry point (``studybot`` or ``create_bot``) and passed down; no
 other module reads ``os.environ``. ``Locations`` turns it into the folders and the model a
-command opens.
+command opens; the ``index`` and ``catalog`` packages get them as arguments.
+``prepare_process`` is the one place that writes the environment, for third-party libraries
+that read nothing else.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from index import DEFAULT_MODEL, data_dir, default_catalog_dir
+from index import DEFAULT_MODEL, default_catalog_dir
 
 if TYPE_CHECKING:
     from catalog import Catalog
@@ -45,6 +48,9 @@ class Settings(BaseSettings):
     view_timeout: float = Field(default=15 * 60, gt=0, alias="STUDYBOT_VIEW_TIMEOUT_SECONDS")
     queue_notice_after: int = Field(default=32, ge=1, alias="STUDYBOT_QUEUE_NOTICE_AFTER")
     data_dir: Path | None = Field(default=None, alias="STUDYBOT_DATA_DIR")
+    xdg_data_home: Path | None = Field(default=None, alias="XDG_DATA_HOME")
+    model_cache: Path | None = Field(default=None, alias="STUDYBOT_MODEL_CACHE")
+    tiktoken_cache: Path | None = Field(default=None, alias="TIKTOKEN_CACHE_DIR")
     catalog_dir: Path | None = Field(default=None, alias="STUDYBOT_CATALOG_DIR")
     index_dir: Path | None = Field(default=None, alias="STUDYBOT_INDEX_DIR")
     model: str | None = Field(default=None, alias="STUDYBOT_MODEL")
@@ -85,8 +91,22 @@ class Settings(BaseSettings):
 
     @property
     def data_folder(self) -> Path:
-        """Where indexes, the bot's database and caches live."""
-        return self.data_dir.expanduser() if self.data_dir else data_dir()
+        """Where indexes, the bot's database and caches live (the XDG data folder's studybot)."""
+        if self.data_dir:
+            return self.data_dir.expanduser()
+        return (self.xdg_data_home or Path.home() / ".local" / "share") / "studybot"
+
+    @property
+    def models_folder(self) -> Path:
+        """Exported ONNX models and the word tables: kept apart so they can live in an image."""
+        return self.model_cache.expanduser() if self.model_cache else self.data_folder / "models"
+
+    @property
+    def tiktoken_folder(self) -> Path:
+        """Where ``/tokenize`` looks for tiktoken encodings besides the bundled cl100k_base."""
+        if self.tiktoken_cache:
+            return self.tiktoken_cache.expanduser()
+        return self.data_folder / "tiktoken"
 
     @property
     def database(self) -> Path:
@@ -101,11 +121,13 @@ class Settings(BaseSettings):
 
 @dataclass
 class Locations:
-    """The catalog folder, index folder and model one command works with."""
+    """The catalog folder, index folder and model one command works with, and its caches."""
 
     catalog_dir: Path
     index_dir: Path
     model: str
+    models_dir: Path
+    tiktoken_dir: Path
     announce: Callable[[str], None] | None = None
 
     @classmethod
@@ -119,6 +141,8 @@ class Locations:
             Path(catalog).expanduser() if catalog else default_catalog_dir(),
             Path(index).expanduser() if index else settings.data_folder / "index",
             settings.model or DEFAULT_MODEL,
+            settings.models_folder,
+            settings.tiktoken_folder,
         )
 
     def catalog(self) -> Catalog:
@@ -144,7 +168,9 @@ class Locations:
         """
         from index import default_embedder
 
-        return default_embedder(self.model, export=building, announce=self.announce)
+        return default_embedder(
+            self.model, models_dir=self.models_dir, export=building, announce=self.announce
+        )
 
     def engine(self, progress: Progress | None = None) -> Engine:
         """The served index, built first when missing or damaged."""
@@ -161,3 +187,29 @@ class Locations:
             preload()  # loads the model while the catalog and BM25 are read
         # The folder, not a parsed catalog: serving reads the snapshot stored with the index.
         return Engine.open(self.catalog_dir, embedder, self.index_dir, progress=progress)
+
+
+# Read only from the environment, by libraries studybot cannot pass them to as arguments.
+LIBRARY_ENVIRONMENT = {
+    # onnxruntime's 1DS telemetry uploads over HTTPS; only this variable, read when the
+    # runtime initialises, stops it (onnxruntime's Privacy.md, "Disabling Telemetry").
+    "ORT_DISABLE_TELEMETRY": "1",
+    # Hugging Face tokenizers warn on stderr in every child process forked after a batch.
+    "TOKENIZERS_PARALLELISM": "false",
+    # Progress bars from transformers and huggingface_hub while a model loads or exports.
+    "TQDM_DISABLE": "1",
+}
+
+
+def prepare_process(settings: Settings) -> None:
+    """Once, at a front end's start and before onnxruntime or transformers are imported.
+
+    Sets the variables above unless the user did, and where the word tables are cached.
+    The hub is kept away by ``local_files_only``, not by ``HF_HUB_OFFLINE``: see
+    ``index.embedder``.
+    """
+    from index import keep_word_tables_in
+
+    for name, value in LIBRARY_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+    keep_word_tables_in(settings.models_folder)

@@ -33,7 +33,6 @@ _EXPORTS = {
     "Progress": "index.build",
     "default_embedder": "index.embedder",
     "DEFAULT_MODEL": "index.locations",
-    "data_dir": "index.locations",
     "default_catalog_dir": "index.locations",
     "learning_path": "index.paths",
     "catalog_changes": "index.freshness",
@@ -51,6 +50,7 @@ _EXPORTS = {
     "available_encodings": "index.token_split",
     "split_tokens": "index.token_split",
     "wordpiece_split": "index.token_split",
+    "keep_word_tables_in": "index.word_frequency",
 }
 
 __all__ = [
@@ -84,9 +84,9 @@ __all__ = [
     "build_index",
     "catalog_changes",
     "current_version",
-    "data_dir",
     "default_catalog_dir",
     "default_embedder",
+    "keep_word_tables_in",
     "learning_path",
     "load_snapshot",
     "load_version",
@@ -109,7 +109,7 @@ if TYPE_CHECKING:
         IndexProblem,
     )
     from index.freshness import catalog_changes
-    from index.locations import DEFAULT_MODEL, data_dir, default_catalog_dir
+    from index.locations import DEFAULT_MODEL, default_catalog_dir
     from index.paths import UnknownTopic, learning_path
     from index.results import (
         Answer,
@@ -138,6 +138,7 @@ if TYPE_CHECKING:
         split_tokens,
         wordpiece_split,
     )
+    from index.word_frequency import keep_word_tables_in
 
 
 def __getattr__(name: str) -> Any:

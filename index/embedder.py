@@ -5,11 +5,15 @@
 name, not the runtime's, because they produce the same vectors (cosine >= 0.9999): an index or
 an embedding cache built with one is served by the other, and switching never forces a rebuild.
 The fallback carries a ``notice`` saying why it is used; ``Engine`` and ``index status`` show it.
+
+Offline by argument, not by environment: a local model folder is opened with
+``local_files_only=True``, so no hub is asked whatever ``HF_HUB_OFFLINE`` says. The
+environment flags only third-party libraries read (onnxruntime's telemetry, tokenizers'
+parallelism) are set once by the front end at process start (``bot.config.prepare_process``).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -45,12 +49,15 @@ def resolve_model(model: str | None) -> str:
 
 def default_embedder(
     model: str | None = None,
+    *,
+    models_dir: Path,
     export: bool = False,
     threads: int = 0,
     announce: Callable[[str], None] | None = None,
 ) -> Embedder:
     """The ONNX encoder when it can run, else sentence-transformers with a notice saying why.
 
+    ``models_dir`` holds the ONNX exports (studybot's ``STUDYBOT_MODEL_CACHE``).
     ``export`` allows making the ONNX file when it is missing: a few seconds and an import of
     torch, so the build does it and the query path does not (it falls back instead). ``threads``
     is onnxruntime's; 0 means one per core.
@@ -60,7 +67,7 @@ def default_embedder(
     name = model or DEFAULT_MODEL
     try:
         _import_onnxruntime()
-        files = inspect_model(name)
+        files = inspect_model(name, models_dir)
         onnx_file = ensure_onnx(files, export, announce)
     except FastPathUnavailable as why:
         return SentenceTransformerEmbedder(
@@ -74,8 +81,6 @@ def default_embedder(
 def _import_onnxruntime() -> None:
     from index.onnx_models import FastPathUnavailable
 
-    # Set before the first import: onnxruntime otherwise writes telemetry at import.
-    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
     try:
         import onnxruntime  # noqa: F401
     except ImportError:
@@ -108,17 +113,14 @@ class SentenceTransformerEmbedder:
         path = resolve_model(self.model_ref)
         with _MODELS_LOCK:
             if path not in _MODELS:
-                os.environ.setdefault("TQDM_DISABLE", "1")
-                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-                if Path(path).exists():
-                    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as transformers_logging
 
                 transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
                 transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
-                _MODELS[path] = SentenceTransformer(path, device="cpu")
+                # A folder on disk never goes to the hub; a hub id may (README: "when online").
+                local = Path(path).exists()
+                _MODELS[path] = SentenceTransformer(path, device="cpu", local_files_only=local)
             self._model = _MODELS[path]
         return self._model
 

@@ -20,7 +20,6 @@ time, 225 ms in batches of 4-8 and 346 ms in batches of 32 (sorted by length eac
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -83,7 +82,6 @@ class OnnxEmbedder:
             return self._session, self._tokenizer
         with self._lock:
             if self._session is None:
-                os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
                 import onnxruntime
                 from tokenizers import Tokenizer
 

@@ -29,9 +29,6 @@ def export_onnx(source: Path, target: Path) -> None:
 
     Written beside the target first and renamed into place, so a crash leaves no half file.
     """
-    os.environ.setdefault("TQDM_DISABLE", "1")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
     from transformers import AutoModel
     from transformers.utils import logging as transformers_logging
@@ -39,7 +36,11 @@ def export_onnx(source: Path, target: Path) -> None:
     transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
     transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     # eager attention traces to plain matmuls/softmax; sdpa's fused kernel does not export.
-    transformer = AutoModel.from_pretrained(str(source), attn_implementation="eager")
+    # local_files_only: the folder is on disk, so the hub is never asked, with or without
+    # HF_HUB_OFFLINE in the environment.
+    transformer = AutoModel.from_pretrained(
+        str(source), attn_implementation="eager", local_files_only=True
+    )
     transformer.eval()
     wrapper = _pooled_model(transformer)
     sample = torch.ones((2, 8), dtype=torch.long)

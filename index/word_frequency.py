@@ -3,8 +3,9 @@
 ``wordfreq.zipf_frequency`` costs about half a second per process (its language tables and
 the 321,000-word list built into a dict), which doubled a cold ``studybot ask``. The same list
 is kept here as one sorted blob of words beside their Zipf values, made once from wordfreq's
-own data file and cached next to the exported models; a process then reads it in a few
-milliseconds and looks words up by binary search.
+own data file and cached in the folder the front end names with ``keep_word_tables_in`` (studybot:
+next to the exported models); a process then reads it in a few milliseconds and looks words up
+by binary search. Without a folder the tables are made in memory, once per process.
 """
 
 from __future__ import annotations
@@ -107,23 +108,40 @@ def foreign_from_wordfreq() -> WordTable:
     return _table({word: index * 1000 + centi for word, (index, centi) in best.items()})
 
 
-def _cached(name: str, make: Callable[[], WordTable]) -> WordTable:
-    """The table saved under ``name`` next to the exported models, made on first use."""
-    from index.onnx_models import models_dir
+_folder: Path | None = None
 
-    path = models_dir() / name
+
+def keep_word_tables_in(folder: Path | None) -> None:
+    """Save the word tables in ``folder`` (None: keep them in memory only).
+
+    A setting for the whole process, not an argument: the tables are read by plain functions
+    (``zipf``) deep inside query analysis and BM25, once per process. Call it at start, before
+    the first question.
+    """
+    global _folder
+    _folder = folder
+
+
+def _cached(name: str, make: Callable[[], WordTable]) -> WordTable:
+    """The table saved under ``name`` in the chosen folder, made on first use."""
+    if _folder is None:
+        return make()
+    path = _folder / name
     try:
         return WordTable.from_bytes(path.read_bytes())
     except (OSError, ValueError):
         pass
     made = make()
+    tmp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+            tmp = Path(handle.name)
             handle.write(made.to_bytes())
-        os.replace(handle.name, path)
+        os.replace(tmp, path)
     except OSError:  # a read-only folder only costs speed
-        Path(handle.name).unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
     return made
 
 

@@ -67,6 +67,15 @@ def mark(value: float, goal: float, unit: str = "") -> str:
     return f"goal <= {goal:g}{unit}: {'ok' if value <= goal else 'MISSED'}"
 
 
+def fast_embedder(export: bool = False) -> Any:
+    """The encoder the bench's `studybot` processes get: the same settings, the same models."""
+    from bot.config import Locations, Settings, prepare_process
+
+    settings = Settings()
+    prepare_process(settings)
+    return Locations.from_settings(settings).embedder(building=export)
+
+
 def cold_start(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Best and median seconds from a fresh `studybot` process to its exit."""
     runs = []
@@ -83,7 +92,6 @@ def build_rows(work: Path, catalog_dir: Path, env: dict[str, str]) -> list[Row]:
     """First build on a fresh machine (export + embed), then both encoders embedding alone."""
     from catalog import load_catalog
     from index import SentenceTransformerEmbedder, build_index
-    from index.embedder import default_embedder
 
     rows: list[Row] = []
     first = timed(
@@ -96,7 +104,7 @@ def build_rows(work: Path, catalog_dir: Path, env: dict[str, str]) -> list[Row]:
     )
     rows.append(("first `index build`", f"{first:.1f} s", "fresh process: ONNX export + embed all"))
     catalog = load_catalog(catalog_dir)
-    fast = default_embedder()
+    fast = fast_embedder()
     reference = SentenceTransformerEmbedder()
     fast.encode(["warm up"])
     reference.encode(["warm up"])
@@ -123,14 +131,13 @@ def build_rows(work: Path, catalog_dir: Path, env: dict[str, str]) -> list[Row]:
 def incremental_row(catalog_dir: Path, index_dir: Path) -> Row:
     from catalog import load_catalog
     from index import build_index
-    from index.embedder import default_embedder
 
     resources = next((catalog_dir / "resources").glob("*.yaml"))
     text = resources.read_text(encoding="utf-8")
     # Prefix the first plain one-line description: still valid YAML, one entry changed.
     edited = re.sub(r"(?m)^(  description: )(?=[A-Za-z])", r"\1Edited. ", text, count=1)
     resources.write_text(edited, encoding="utf-8")
-    embedder = default_embedder()
+    embedder = fast_embedder()
     seconds = timed(lambda: build_index(load_catalog(catalog_dir), embedder, index_dir))
     return (
         "incremental build",
@@ -143,11 +150,10 @@ def warm_rows(catalog_dir: Path, index_dir: Path) -> tuple[list[Row], Any, Any]:
     """answer() on the ONNX encoder against the bare sentence-transformers encode, interleaved."""
     from catalog import load_catalog
     from index import Engine, SentenceTransformerEmbedder
-    from index.embedder import default_embedder
     from tests.eval.dataset import load_questions
 
     catalog = load_catalog(catalog_dir)
-    fast = Engine.load(index_dir, catalog, default_embedder())
+    fast = Engine.load(index_dir, catalog, fast_embedder())
     reference = SentenceTransformerEmbedder()
     slow = Engine.load(index_dir, catalog, reference)
     model = reference._load()

@@ -23,7 +23,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from tests.bench import CATALOG, QUESTION, Row, bot_memory, mark, timed
+from tests.bench import CATALOG, QUESTION, Row, bot_memory, fast_embedder, mark, timed
 
 PER_FILE = 500
 
@@ -68,9 +68,8 @@ def build_rows(catalog_dir: Path, index_dir: Path) -> list[Row]:
     from index import build_index
     from index.build import BATCH
     from index.documents import build_documents
-    from index.embedder import default_embedder
 
-    embedder = default_embedder(export=True)
+    embedder = fast_embedder(export=True)
     embedder.encode(["warm up"])
     catalog = load_catalog(catalog_dir)
     texts = [document.indexed for document in build_documents(catalog)]
@@ -122,10 +121,9 @@ def cold(args: list[str], env: dict[str, str], goal: float) -> Row:
 
 def warm_row(catalog_dir: Path, index_dir: Path) -> Row:
     from index import Engine
-    from index.embedder import default_embedder
     from tests.eval.dataset import load_questions
 
-    engine = Engine.load(index_dir, catalog_dir, default_embedder())
+    engine = Engine.load(index_dir, catalog_dir, fast_embedder())
     questions = [item["q"] for item in load_questions()[0]]
     for question in questions[:10]:
         engine.answer(question)

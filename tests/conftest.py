@@ -80,24 +80,34 @@ def engine(tiny_catalog: Catalog, fake_embedder: FakeEmbedder, tmp_path: Path) -
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Exported ONNX models live in pytest's cache folder: exported once per machine, not per test.
+    """The test process starts as the front ends do, with its models in pytest's cache folder.
 
-    The autouse ``_data_dir`` fixture gives every test a fresh data folder, which would otherwise
-    mean a fresh (seconds-long) export; ``STUDYBOT_MODEL_CACHE`` points past it.
+    Exported once per machine, not per test: the autouse ``_data_dir`` fixture gives every test a
+    fresh data folder, which would otherwise mean a fresh (seconds-long) export. The folder is
+    handed to the library as an argument (``models_dir``) and to the ``studybot`` commands the
+    tests run as their setting, ``STUDYBOT_MODEL_CACHE``, unless the user set one.
     """
-    if os.environ.get("STUDYBOT_MODEL_CACHE"):
-        return
-    cache = getattr(config, "cache", None)
-    folder = cache.mkdir("studybot-models") if cache else Path(tempfile.mkdtemp())
-    os.environ["STUDYBOT_MODEL_CACHE"] = str(folder)
+    from bot.config import Settings, prepare_process
+
+    if not os.environ.get("STUDYBOT_MODEL_CACHE"):
+        cache = getattr(config, "cache", None)
+        folder = cache.mkdir("studybot-models") if cache else Path(tempfile.mkdtemp())
+        os.environ["STUDYBOT_MODEL_CACHE"] = str(folder)
+    prepare_process(Settings(_env_file=None))  # type: ignore[call-arg]
 
 
 @pytest.fixture(scope="session")
-def real_embedder():  # type: ignore[no-untyped-def]
+def models_dir() -> Path:
+    """Where the tests' ONNX exports live (see ``pytest_configure``)."""
+    return Path(os.environ["STUDYBOT_MODEL_CACHE"])
+
+
+@pytest.fixture(scope="session")
+def real_embedder(models_dir: Path):  # type: ignore[no-untyped-def]
     """What users get: the ONNX encoder over the bundled model, exported on first need."""
     from index.embedder import default_embedder
 
-    embedder = default_embedder(export=True)
+    embedder = default_embedder(models_dir=models_dir, export=True)
     assert embedder.backend == "onnxruntime", getattr(embedder, "notice", None)
     return embedder
 

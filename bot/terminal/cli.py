@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import click
 
-from bot.config import Settings
+from bot.config import Settings, prepare_process
 from bot.present import topic_or_hint
 from bot.terminal.common import (
     err,
@@ -31,6 +31,7 @@ from catalog.vocabulary import KINDS, LEVELS
 def main(context: click.Context) -> None:
     """studybot: recommended resources and notes for learning about LLMs."""
     context.obj = load_settings()
+    prepare_process(context.obj)
 
 
 def load_settings() -> Settings:
@@ -189,7 +190,7 @@ def tokenize(text: str, encoding: str, as_json: bool) -> None:
 
     if text == "-":
         text = sys.stdin.read()
-    split = split_tokens(text, encoding)
+    split = split_tokens(text, encoding, settings().tiktoken_folder)
     if as_json:
         print_json(split.to_json())
         return

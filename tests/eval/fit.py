@@ -130,14 +130,14 @@ def fit(
 
 
 def main() -> None:
-    from catalog import load_catalog
-    from index.embedder import default_embedder
-    from index.locations import default_catalog_dir, default_index_dir
+    from bot.config import Locations, Settings, prepare_process
 
-    catalog = load_catalog(default_catalog_dir())
-    embedder = default_embedder(export=True)
+    settings = Settings()
+    prepare_process(settings)
+    loc = Locations.from_settings(settings)  # STUDYBOT_INDEX_DIR etc., as `studybot` reads them
+    embedder = loc.embedder(building=True)
     fields = save_field_vectors(embedder.name, embedder)
-    engine = Engine.open(catalog, embedder, default_index_dir())
+    engine = Engine.open(loc.catalog(), embedder, loc.index_dir)
     # Features are read with the new fields even while the index still carries the old policy.
     engine.other_fields = field_vectors(replace(engine.policy, other_fields=fields), embedder)
     chosen = cases("tuning")

@@ -150,12 +150,12 @@ def report(engine: Engine, split: str, verbose: bool = False) -> list[Score]:
 
 
 if __name__ == "__main__":
-    from catalog import load_catalog
-    from index.embedder import default_embedder
-    from index.locations import default_catalog_dir, default_index_dir
+    from bot.config import Locations, Settings, prepare_process
 
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
-    catalog = load_catalog(default_catalog_dir())
-    engine = Engine.open(catalog, default_embedder(export=True), default_index_dir())
+    settings = Settings()
+    prepare_process(settings)
+    loc = Locations.from_settings(settings)  # STUDYBOT_INDEX_DIR etc., as `studybot` reads them
+    engine = Engine.open(loc.catalog(), loc.embedder(building=True), loc.index_dir)
     for split in args or ["heldout"]:
         report(engine, split, verbose="-v" in sys.argv)

@@ -24,11 +24,15 @@ from index import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from bot.discord.client import StudyBot
 
 
-def tokenize_all(text: str, encoding: str) -> tuple[TokenSplit, TokenSplit | None, bytes]:
-    split = split_tokens(text, encoding)
+def tokenize_all(
+    text: str, encoding: str, tiktoken_cache: Path
+) -> tuple[TokenSplit, TokenSplit | None, bytes]:
+    split = split_tokens(text, encoding, tiktoken_cache)
     other = wordpiece_split(text) if split.encoding != WORDPIECE else None
     return split, other, token_png(split)
 
@@ -40,7 +44,7 @@ class Tokenize(commands.Cog):
     async def encoding_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        names = available_encodings()
+        names = available_encodings(self.bot.locations.tiktoken_dir)
         return [app_commands.Choice(name=n, value=n) for n in names if current.lower() in n][:25]
 
     @app_commands.allowed_installs(guilds=True, users=True)
@@ -70,7 +74,9 @@ class Tokenize(commands.Cog):
             await interaction.response.send_message(cooldown_message(retry), ephemeral=True)
             return
         await interaction.response.defer(thinking=True)
-        split, other, png = await asyncio.to_thread(tokenize_all, text, encoding)
+        split, other, png = await asyncio.to_thread(
+            tokenize_all, text, encoding, self.bot.locations.tiktoken_dir
+        )
         await interaction.edit_original_response(
             content=tokens_ansi(split),
             embed=render_tools.tokenize_embed(split, other),
