@@ -3,7 +3,9 @@
 A name matches when every word of it is in the question, except function words and the kind
 ("paper", "video"): "chinchilla paper" and "the chinchilla one" both name "the chinchilla
 paper". A word of six letters or more may be misspelt ("chinchila"). A title counts as a name
-only when it has two informative words.
+only when it has two informative words. An author with a word of the title or the kind
+("karpathy's tokenizer video") names that author's resource; a stated kind settles ties
+("flash attention paper": the paper, not the repository).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from catalog import Resource
 from index.query import KIND_WORDS, RELATED_KINDS, informativeness
@@ -18,6 +21,9 @@ from index.terms import STOPWORDS, stem
 from index.word_frequency import zipf
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+# "karpathy's" is "karpathy"; "gpt2" is "gpt 2", as in "GPT-2".
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+_VERSION = re.compile(r"(?<=[a-z])(?=[0-9])")
 FUZZY_MIN_LENGTH = 6
 # A one-word alias names a resource only if few documents use the word ("cs324", not "gpt").
 RARE_DOCS = 3
@@ -26,10 +32,25 @@ MIN_ONE_WORD = 3
 # A two-word name needs one word that few documents use.
 SPECIFIC_DOCS = 20
 FUZZY_CUTOFF = 85
+# An author's name is a rare word in English: "karpathy", not "brown".
+MIN_AUTHOR = 4
+AUTHOR_ZIPF = 3.0
+# Everyday words both ("neural network"): a two-word alias of them names a topic.
+ORDINARY_ZIPF = 2.0
+KIND_STRENGTH = 1.0
+
+
+def _words(text: str) -> list[str]:
+    return _TOKEN.findall(_VERSION.sub(" ", _POSSESSIVE.sub("", text.lower())))
 
 
 def _tokens(text: str) -> list[str]:
-    return [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
+    return [t for t in _words(text) if t not in STOPWORDS]
+
+
+def _author_words(author: str) -> set[str]:
+    """The words that name an author ("karpathy", "alammar", "openai"), not "brown" or "lab"."""
+    return {t for t in _tokens(author) if len(t) >= MIN_AUTHOR and zipf(t) < AUTHOR_ZIPF}
 
 
 @dataclass(frozen=True)
@@ -40,6 +61,7 @@ class Name:
     is_alias: bool
     # A common one-word name ("chinchilla") counts only beside its kind ("chinchilla paper").
     kind: str | None = None
+    resource_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,38 +81,58 @@ class NameIndex:
         self.names: list[Name] = []
         # Titles of common words ("Attention Is All You Need") match only as the whole phrase.
         self._phrases: list[tuple[str, str]] = []
+        # Author words -> (resource id, kind, words of its title and aliases).
+        self._authors: dict[str, list[tuple[str, str, frozenset[str]]]] = {}
         for resource in resources:
-            for text, is_alias in [(resource.title, False)] + [(a, True) for a in resource.aliases]:
-                tokens = tuple(dict.fromkeys(_tokens(text)))
-                required = tuple(t for t in tokens if t not in KIND_WORDS)
-                if not required:
-                    continue
-                if len(required) == 1 and len(required[0]) < MIN_ONE_WORD:
-                    continue  # "pi" names a paper only for someone who already knows it
-                documents = [frequency(stem(t)) for t in required]
-                if is_alias and len(required) == 2 and min(documents) > SPECIFIC_DOCS:
-                    continue  # "neural network" is a topic, not a name
-                common = len(required) == 1 and documents[0] > RARE_DOCS
-                # A title needs two informative words: one ("Transformers") names a topic.
-                informative = [t for t in required if informativeness(t) >= 0.5]
-                if not is_alias and len(informative) < 2:
-                    self._phrases.append((" ".join(_TOKEN.findall(text.lower())), resource.id))
-                    continue
-                kind = resource.kind if common else None
-                self.names.append(Name(resource.id, tokens, required, is_alias, kind))
+            texts = [(resource.title, False)] + [(a, True) for a in resource.aliases]
+            for text, is_alias in texts:
+                self._add(resource, text, is_alias, frequency)
+            titled = frozenset(t for text, _ in texts for t in _tokens(text))
+            for word in _author_words(resource.author):
+                self._authors.setdefault(word, []).append((resource.id, resource.kind, titled))
         self._by_token: dict[str, list[Name]] = {}
         for name in self.names:
             for token in name.required:
                 self._by_token.setdefault(token, []).append(name)
         self._long = [t for t in self._by_token if len(t) >= FUZZY_MIN_LENGTH]
 
+    def _add(
+        self, resource: Resource, text: str, is_alias: bool, frequency: Callable[[str], int]
+    ) -> None:
+        tokens = tuple(dict.fromkeys(_tokens(text)))
+        required = tuple(t for t in tokens if t not in KIND_WORDS)
+        if not required:
+            return
+        if len(required) == 1 and len(required[0]) < MIN_ONE_WORD:
+            return  # "pi" names a paper only for someone who already knows it
+        phrase = " ".join(_words(text))
+        if is_alias and len(required) == 1 and len(_words(text)) - len(tokens) >= 2:
+            # "but what is a gpt" is a title said in full, not the word "gpt".
+            self._phrases.append((phrase, resource.id))
+            return
+        documents = [frequency(stem(t)) for t in required]
+        ordinary = all(zipf(t) >= ORDINARY_ZIPF and not t.isdigit() for t in required)
+        if is_alias and len(required) == 2 and ordinary and min(documents) > SPECIFIC_DOCS:
+            return  # "neural network" is a topic, not a name; "llama 2" is a name
+        common = len(required) == 1 and documents[0] > RARE_DOCS
+        # A title needs two informative words: one ("Transformers") names a topic.
+        informative = [t for t in required if informativeness(t) >= 0.5]
+        if not is_alias and len(informative) < 2:
+            self._phrases.append((phrase, resource.id))
+            return
+        kind = resource.kind if common else None
+        self.names.append(Name(resource.id, tokens, required, is_alias, kind, resource.kind))
+
     def match(self, question: str) -> list[NameMatch]:
         """Resources the question names, strongest first."""
-        words = set(_TOKEN.findall(question.lower()))
+        spoken_words = _words(question)
+        # "flash attention" also says "flashattention", and counts as its two words.
+        compounds = {a + b for a, b in pairwise(spoken_words)}
+        words = set(spoken_words)
         kinds = {KIND_WORDS[w] for w in words if w in KIND_WORDS}
-        found = self._present(words - STOPWORDS)
+        found = self._present(words - STOPWORDS) | (compounds & self._by_token.keys())
         best: dict[str, float] = {}
-        spoken = " " + " ".join(_TOKEN.findall(question.lower())) + " "
+        spoken = " " + " ".join(spoken_words) + " "
         for phrase, resource_id in self._phrases:
             if len(phrase) >= MIN_PHRASE and f" {phrase} " in spoken:
                 best[resource_id] = float(len(phrase.split()))
@@ -100,9 +142,27 @@ class NameIndex:
             if name.kind and not any(name.kind in RELATED_KINDS[k] for k in kinds):
                 continue
             # Longer names that match say more; aliases are what learners call a resource.
-            strength = len(name.required) + (0.5 if name.is_alias else 0.0)
+            strength = float(sum(2 if t in compounds else 1 for t in name.required))
+            strength += 0.5 if name.is_alias else 0.0
+            if kinds:
+                fits = any(name.resource_kind in RELATED_KINDS[k] for k in kinds)
+                strength += KIND_STRENGTH if fits else -KIND_STRENGTH
             best[name.resource_id] = max(best.get(name.resource_id, 0.0), strength)
+        for resource_id, strength in self._by_author(words - STOPWORDS, kinds).items():
+            best[resource_id] = max(best.get(resource_id, 0.0), strength)
         return [NameMatch(rid, s) for rid, s in sorted(best.items(), key=lambda item: -item[1])]
+
+    def _by_author(self, words: set[str], kinds: set[str]) -> dict[str, float]:
+        """An author and a word of the title, or the kind: "karpathy's tokenizer video"."""
+        found: dict[str, float] = {}
+        for author in words & self._authors.keys():
+            asked = words - {author} - KIND_WORDS.keys()
+            for resource_id, kind, titled in self._authors[author]:
+                shared = len(asked & titled)
+                fits = any(kind in RELATED_KINDS[k] for k in kinds)
+                if shared or fits:
+                    found[resource_id] = 1.0 + shared + (KIND_STRENGTH if fits else 0.0)
+        return found
 
     def _present(self, tokens: set[str]) -> set[str]:
         """Name words the question contains, allowing a typo in words of five letters or more."""

@@ -75,6 +75,10 @@ def test_uncovered_questions_are_not_answered_as_covered(heldout: Score) -> None
         ("karpathy tokenizer video", "karpathy-gpt-tokenizer"),
         ("stanford cs324", "stanford-cs324"),
         ("chinchila paper", "chinchilla-paper"),
+        ("karpathy's lets build gpt video", "karpathy-lets-build-gpt"),
+        ("the illustrated gpt2 by jay alammar", "illustrated-gpt2"),
+        ("llama 2 paper", "llama2-paper"),
+        ("flash attention paper", "flashattention-paper"),
     ],
 )
 def test_named_lookups_rank_the_named_resource_first(
