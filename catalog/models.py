@@ -50,6 +50,8 @@ class Resource(BaseModel):
     prerequisites: tuple[StrictStr, ...] = ()
     minutes: StrictInt | None = None
     aliases: tuple[StrictStr, ...] = ()
+    # Learners' questions this resource answers, in their words: searched, never shown.
+    questions: tuple[StrictStr, ...] = ()
     status: StrictStr = "verified"
 
     @field_validator("id")
@@ -87,11 +89,11 @@ class Resource(BaseModel):
             raise ValueError("needs at least one topic")
         return value
 
-    @field_validator("aliases")
+    @field_validator("aliases", "questions")
     @classmethod
-    def _aliases(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if any(not alias.strip() for alias in value):
-            raise ValueError("aliases must not be empty")
+    def _phrases(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if any(not phrase.strip() for phrase in value):
+            raise ValueError(f"{info.field_name} must not be empty")
         return value
 
     @field_validator("status")

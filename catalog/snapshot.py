@@ -11,7 +11,7 @@ from typing import Any
 from catalog.models import Catalog, Note, Resource
 
 SNAPSHOT_FORMAT = 1
-_TUPLE_FIELDS = ("topics", "prerequisites", "aliases")
+_TUPLE_FIELDS = ("topics", "prerequisites", "aliases", "questions")
 
 
 def to_snapshot(catalog: Catalog) -> dict[str, Any]:

@@ -15,8 +15,10 @@ def resource_text(resource: Resource) -> str:
     kind = resource.kind.replace("-", " ")
     # Aliases are the names learners use ("the DPO paper"): words a question may carry.
     aliases = f" Also known as: {'; '.join(resource.aliases)}." if resource.aliases else ""
+    # Learners' questions it answers put their words beside the description's (doc2query).
+    asked = f" Answers: {'; '.join(resource.questions)}." if resource.questions else ""
     return (
-        f"{resource.title}.{aliases} {resource.description} {resource.why} "
+        f"{resource.title}.{aliases} {resource.description}{asked} {resource.why} "
         f"Topics: {topics}. A {resource.level} {kind} by {resource.author}."
     )
 

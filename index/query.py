@@ -24,6 +24,9 @@ COMMON = 6.0
 MIN_WEIGHT = 0.05
 # Words under this Zipf frequency are typos, names or jargon rather than everyday English.
 REAL_WORD = 1.5
+# A short word this rare whose swapped letters spell a word this common is that word misspelt.
+TYPO_OF_EVERYDAY = 2.5
+EVERYDAY = 5.0
 # A word in this many catalog documents or fewer is as specific as a word gets.
 RARE_DOCUMENTS = 3
 # Words weighing this much are worth naming in "matched words: ..." ("pipeline", not "llms").
@@ -119,6 +122,21 @@ START = re.compile(
 _CASED = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 START_CONTEXT = "where to start learning about large language models as a beginner"
 FREE = re.compile(r"\b(free|no cost|without paying|open access)\b")
+
+
+def everyday_spelling(word: str) -> str:
+    """The everyday word a short typo stands for ("waht" -> "what"), else the word itself.
+
+    Two swapped letters in a short, very common word: weighed as the word it is, not as a
+    rare word the catalog does not know.
+    """
+    if not 3 <= len(word) <= 5 or zipf(word) >= TYPO_OF_EVERYDAY:
+        return word
+    for n in range(len(word) - 1):
+        swapped = word[:n] + word[n + 1] + word[n] + word[n + 2 :]
+        if zipf(swapped) >= EVERYDAY:
+            return swapped
+    return word
 
 
 def informativeness(word: str) -> float:
@@ -263,7 +281,8 @@ def analyse(
     # word it may spell ("zero"), so it weighs as a rare word.
     jargon = {t.lower() for t in _CASED.findall(text) if any(c.isupper() for c in t[1:])}
     found: dict[str, Word] = {}
-    for word in words(text):
+    for written in words(text):
+        word = written if frequency(stem(written)) else everyday_spelling(written)
         if word in found:
             continue
         own = stem(word)

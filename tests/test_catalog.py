@@ -210,3 +210,19 @@ def test_unknown_kind_lists_the_known_ones(catalog_dir: Path) -> None:
         f"{guides}:{line_of(guides, 'kind: toy')}: tiktokenizer: kind: unknown kind 'toy'"
     )
     assert "video" in problem and "paper" in problem
+
+
+def test_learner_questions_are_searched_and_an_empty_one_is_reported(
+    catalog_dir: Path, fake_embedder, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from index import Engine
+
+    guides = catalog_dir / "resources" / "guides.yaml"
+    replace(guides, "  minutes: 30", '  minutes: 30\n  questions: ["why is my sourdough flat"]')
+    engine, _ = Engine.build(load_catalog(catalog_dir), fake_embedder, tmp_path / "index")
+    assert engine.search("why is my sourdough flat")[0].resource.id == "illustrated-transformer"
+    replace(guides, '["why is my sourdough flat"]', '["why is my sourdough flat", " "]')
+    [problem] = problems_for(catalog_dir)
+    assert (
+        f"{guides}:{line_of(guides, 'questions:')}: illustrated-transformer: questions" in problem
+    )

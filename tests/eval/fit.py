@@ -66,7 +66,7 @@ def choose_thresholds(
     just "partial". ``partial_at``: the highest that keeps "nothing" for answerable questions
     at or under NOTHING_FOR_ANSWERABLE, so as many off-topic questions as possible are declined.
     """
-    grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
+    grid = np.round(np.arange(0.05, 1.0, 0.01), 2)
     label = np.array(labels)
 
     def share(mask: np.ndarray, kind: str) -> float:
