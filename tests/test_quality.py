@@ -1,9 +1,9 @@
 """Answer quality with the real model and catalog, on questions written blind and held out.
 
 Floors sit a little under the held-out figures measured with the fitted policy (see the
-README: hit@3 0.818, "nothing" 0.041, declined 0.892, named first 0.905, quotes 0.681), so a
+README: hit@3 0.833, "nothing" 0.051, declined 0.991, named first 0.981, quotes 0.660), so a
 change that makes answers worse for learners fails here. They are regression floors, not the
-issue's goals, which the README reports as still missed.
+issue's goals (the README says which of those are met).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def test_the_heldout_split_is_big_enough_and_has_every_kind_of_case() -> None:
 
 
 def test_learners_questions_find_a_right_resource_in_the_top_3(heldout: Score) -> None:
-    assert heldout.figures["hit@3"] >= 0.79, "\n".join(heldout.failures.get("hit@3", []))
+    assert heldout.figures["hit@3"] >= 0.81, "\n".join(heldout.failures.get("hit@3", []))
 
 
 def test_the_engine_ranks_better_than_a_plain_faiss_retriever(
@@ -50,11 +50,11 @@ def test_answerable_questions_rarely_get_nothing(heldout: Score) -> None:
 
 def test_off_topic_questions_and_near_field_traps_are_declined(heldout: Score) -> None:
     figure = heldout.figures["declined (off-topic, traps)"]
-    assert figure >= 0.86, heldout.failures.get("not declined")
+    assert figure >= 0.96, heldout.failures.get("not declined")
 
 
 def test_a_resource_asked_for_by_name_comes_first(heldout: Score) -> None:
-    assert heldout.figures["named found first"] >= 0.85, heldout.failures.get("named first")
+    assert heldout.figures["named found first"] >= 0.94, heldout.failures.get("named first")
 
 
 def test_quoted_passages_mostly_address_the_question(heldout: Score) -> None:
@@ -65,7 +65,7 @@ def test_quoted_passages_mostly_address_the_question(heldout: Score) -> None:
 
 def test_uncovered_questions_are_not_answered_as_covered(heldout: Score) -> None:
     figure = heldout.figures["uncovered answered honestly"]
-    assert figure >= 0.8, heldout.failures.get("uncovered answered")
+    assert figure >= 0.84, heldout.failures.get("uncovered answered")
 
 
 @pytest.mark.parametrize(
