@@ -14,6 +14,7 @@ import pytest
 
 from bot import create_bot
 from bot.config import Settings
+from bot.discord.cogs.ask import DIRECT_WITHIN
 from index import Engine
 from index.store import current_version
 from tests.botkit import bot_over_a_copy, button, embed_text, settings_for
@@ -289,8 +290,9 @@ async def test_a_burst_of_50_questions_is_answered_in_batches_with_heartbeats_fl
             )
             finished = time.monotonic()
             await fake.wait_until(lambda: fake.heartbeat_times[-1] > finished, timeout=2)
-            # The gateway heartbeat is sent from the event loop: a blocked loop would delay it.
-            assert fake.max_heartbeat_gap(since=started - 0.2) < 0.4
+            # The gateway heartbeat is sent from the event loop: answering 50 questions on it
+            # would stall it for seconds; a loaded machine delays a beat by half a second.
+            assert fake.max_heartbeat_gap(since=started - 0.2) < 1.0
 
 
 async def test_two_reindexes_at_once_run_one_build_and_questions_keep_flowing(
@@ -353,7 +355,7 @@ async def test_an_error_after_a_public_thinking_stays_private(
     fake: FakeDiscord, bot, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     def slow_and_broken(questions, k=5):  # type: ignore[no-untyped-def]
-        time.sleep(0.6)  # longer than the bot waits before deferring publicly
+        time.sleep(DIRECT_WITHIN + 0.5)  # longer than the bot waits before deferring publicly
         raise RuntimeError("index exploded")
 
     monkeypatch.setattr(bot.engine, "answer_many", slow_and_broken)
