@@ -2,7 +2,7 @@
 
     INDEX_DIR/
       CURRENT                 name of the version being served (replaced atomically)
-      versions/<name>/        manifest.json, vectors.faiss, documents.jsonl, catalog.json,
+      versions/<name>/        manifest.json, vectors.faiss, documents.jsonl, catalog.jsonl,
                               lexical.npz (terms, BM25, spellings), names.json
       cache/                  embeddings-<model>.npz and words.npz, by text hash
       build.lock              held while a build runs
@@ -10,7 +10,7 @@
 A build writes ``versions/<name>.tmp``, renames it into place, then swaps ``CURRENT``:
 each step is atomic, so a crash at any point leaves the previous version serving.
 
-A version is self-contained: ``catalog.json`` is the catalog it was built from, so serving
+A version is self-contained: ``catalog.jsonl`` is the catalog it was built from, so serving
 never reads the catalog's YAML (a broken edit cannot stop answers), and the manifest records
 each file's size and SHA-256 so ``index status`` can tell a damaged file from a healthy one.
 """
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog import Catalog
-from catalog.snapshot import from_snapshot, to_snapshot
+from catalog.snapshot import dump_snapshot, read_snapshot
 from index.dense import DenseIndex
 from index.errors import BadIndexLocation, BuildInProgress, IndexCorrupt, IndexNotBuilt
 from index.lexicon import Lexicon
@@ -41,13 +41,14 @@ from index.stored_documents import StoredDocuments
 
 # 2: resource documents carry their aliases; the manifest carries the answer policy.
 # 3: self-contained: catalog.json (the catalog snapshot), file sizes and checksums.
-# 4: lexical.npz and names.json: what loading used to recompute from the documents.
+# 4: lexical.npz and names.json: what loading used to recompute from the documents;
+#    catalog.jsonl: the snapshot one resource per line, each parsed when first read.
 FORMAT = 4
 KEEP_VERSIONS = 2
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 DOCUMENTS = "documents.jsonl"
-CATALOG = "catalog.json"
+CATALOG = "catalog.jsonl"
 LEXICON = "lexical.npz"
 NAMES = "names.json"
 CHOOSE = "choose another with --index or STUDYBOT_INDEX_DIR"
@@ -148,7 +149,7 @@ def load_snapshot(version: Path) -> Catalog:
     """The catalog this version was built from, as it was then."""
     try:
         manifest = read_manifest(version)
-        return from_snapshot(json.loads(_verified(version, CATALOG, manifest)))
+        return read_snapshot(_verified(version, CATALOG, manifest))
     except (OSError, ValueError) as error:
         raise IndexCorrupt(f"unreadable catalog snapshot in {version}: {error}") from None
 
@@ -197,9 +198,7 @@ def write_version(
         dense.save(staging / VECTORS)
         lexicon.save(staging / LEXICON)
         (staging / NAMES).write_text(json.dumps(names.to_json(), ensure_ascii=False), "utf-8")
-        # One dumps call: the C encoder end to end (json.dump streams in small Python chunks).
-        snapshot = json.dumps(to_snapshot(catalog), ensure_ascii=False)
-        (staging / CATALOG).write_text(snapshot, encoding="utf-8")
+        (staging / CATALOG).write_text(dump_snapshot(catalog), encoding="utf-8")
         manifest = {
             **manifest,
             "files": {
