@@ -26,10 +26,9 @@ from index.results import BuildReport, Document
 from index.store import (
     FORMAT,
     build_lock,
-    current_version,
-    load_version,
     location_error,
     publish,
+    stored_hashes,
     write_version,
 )
 
@@ -92,7 +91,7 @@ def _build(
     """Embed what changed and write the new version, not yet published."""
     documents = build_documents(catalog)
     hashes = [text_hash(document.indexed) for document in documents]
-    previous = _previous_hashes(index_dir)
+    previous = stored_hashes(index_dir)
     cache = EmbeddingCache(index_dir, embedder.name)
     vectors: list[np.ndarray[Any, Any] | None] = [None if full else cache.get(h) for h in hashes]
     todo = [row for row, vector in enumerate(vectors) if vector is None]
@@ -115,7 +114,7 @@ def _build(
     names = NameIndex.build(catalog.resources, lexical.document_frequency)
     report = _report(documents, hashes, previous, len(todo), started)
     manifest = _manifest(catalog, embedder, documents, dense, report)
-    version = write_version(index_dir, manifest, documents, dense, catalog, lexicon, names)
+    version = write_version(index_dir, manifest, documents, dense, catalog, lexicon, names, hashes)
     return report, version, (cache, words), set(hashes)
 
 
@@ -124,15 +123,6 @@ def _stack(vectors: list[np.ndarray[Any, Any] | None]) -> np.ndarray[Any, Any]:
     if not present:
         return np.zeros((0, 384), dtype=np.float32)
     return np.vstack(present).astype(np.float32)
-
-
-def _previous_hashes(index_dir: Path) -> dict[str, str]:
-    """Document id -> text hash of the version being served, to report what changed."""
-    try:
-        _, documents, _ = load_version(current_version(index_dir))
-    except IndexProblem:
-        return {}
-    return {document.id: text_hash(document.indexed) for document in documents}
 
 
 def _report(

@@ -33,7 +33,13 @@ from typing import Any
 from catalog import Catalog
 from catalog.snapshot import dump_snapshot, read_snapshot
 from index.dense import DenseIndex
-from index.errors import BadIndexLocation, BuildInProgress, IndexCorrupt, IndexNotBuilt
+from index.errors import (
+    BadIndexLocation,
+    BuildInProgress,
+    IndexCorrupt,
+    IndexNotBuilt,
+    IndexProblem,
+)
 from index.lexicon import Lexicon
 from index.names import NameIndex
 from index.results import Document
@@ -42,7 +48,8 @@ from index.stored_documents import StoredDocuments
 # 2: resource documents carry their aliases; the manifest carries the answer policy.
 # 3: self-contained: catalog.json (the catalog snapshot), file sizes and checksums.
 # 4: lexical.npz and names.json: what loading used to recompute from the documents;
-#    catalog.jsonl: the snapshot one resource per line, each parsed when first read.
+#    catalog.jsonl: the snapshot one resource per line, each parsed when first read;
+#    hashes.json: each document's text hash, for the next build's report.
 FORMAT = 4
 KEEP_VERSIONS = 2
 MANIFEST = "manifest.json"
@@ -51,6 +58,8 @@ DOCUMENTS = "documents.jsonl"
 CATALOG = "catalog.jsonl"
 LEXICON = "lexical.npz"
 NAMES = "names.json"
+# Each document's id and text hash: what the next build compares against, without parsing.
+HASHES = "hashes.json"
 CHOOSE = "choose another with --index or STUDYBOT_INDEX_DIR"
 
 
@@ -145,6 +154,16 @@ def load_tables(
     return lexicon, names
 
 
+def stored_hashes(index_dir: Path) -> dict[str, str]:
+    """Document id -> text hash in the version being served; empty when there is none."""
+    try:
+        version = current_version(index_dir)
+        data = json.loads(_verified(version, HASHES, read_manifest(version)))
+        return dict(zip(data["ids"], data["hashes"], strict=True))
+    except (IndexProblem, OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def load_snapshot(version: Path) -> Catalog:
     """The catalog this version was built from, as it was then."""
     try:
@@ -183,6 +202,7 @@ def write_version(
     catalog: Catalog,
     lexicon: Lexicon,
     names: NameIndex,
+    hashes: list[str],
 ) -> Path:
     """Write a complete version beside the served one and return its final path."""
     versions = index_dir / "versions"
@@ -191,10 +211,12 @@ def write_version(
     staging = versions / f"{name}.tmp"
     staging.mkdir()
     try:
-        with (staging / DOCUMENTS).open("w", encoding="utf-8") as out:
-            for document in documents:
-                # vars(), not asdict(): the same fields in order, without a deep copy each.
-                out.write(json.dumps(vars(document), ensure_ascii=False) + "\n")
+        # One encoder and vars(), not json.dumps(asdict()) per document: a third of the time.
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        lines = "".join(encode(vars(document)) + "\n" for document in documents)
+        (staging / DOCUMENTS).write_text(lines, encoding="utf-8")
+        ids = [document.id for document in documents]
+        (staging / HASHES).write_text(encode({"ids": ids, "hashes": hashes}), encoding="utf-8")
         dense.save(staging / VECTORS)
         lexicon.save(staging / LEXICON)
         (staging / NAMES).write_text(json.dumps(names.to_json(), ensure_ascii=False), "utf-8")
