@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from bot.ops import check_health
 from catalog import load_catalog
 from index import Engine, IndexCorrupt, build_index
 from index.documents import build_documents
@@ -83,6 +84,8 @@ def test_a_damaged_lexical_or_names_file_is_reported_not_served(
         Engine.load(index_dir, catalog_dir, FakeEmbedder())
     status = run("index", "status", "--catalog", str(catalog_dir), "--index", str(index_dir))
     assert status.exit_code == 2 and name in status.stdout  # type: ignore[attr-defined]
+    [problem] = check_health(index_dir, bot=False, max_age=60, heartbeat=tmp_path / "beat")
+    assert problem.startswith("the index does not load") and name in problem
 
 
 def test_a_damaged_catalog_snapshot_is_reported_at_load(catalog_dir: Path, tmp_path: Path) -> None:
