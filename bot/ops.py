@@ -44,12 +44,13 @@ def write_heartbeat(path: Path, ready: bool, version: str) -> None:
 
 def check_health(index_dir: Path, bot: bool, max_age: float, heartbeat: Path) -> list[str]:
     """What is wrong, as short sentences; empty when healthy."""
-    from index import IndexProblem, current_version, load_snapshot, load_version
+    from index import IndexProblem, current_version, load_snapshot, load_tables, load_version
 
     problems = []
     try:
         version = current_version(index_dir)
-        load_version(version)
+        manifest, documents, _ = load_version(version)
+        load_tables(version, manifest, len(documents))
         load_snapshot(version)
     except IndexProblem as error:
         problems.append(f"the index does not load: {error}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import (
@@ -146,7 +146,8 @@ class Note:
 class Catalog:
     """Resources, notes and the topic vocabulary, with the lookups both front ends need."""
 
-    resources: tuple[Resource, ...]
+    # A tuple once loaded from YAML; an index's snapshot builds each resource on first read.
+    resources: Sequence[Resource]
     notes: tuple[Note, ...]
     topics: Mapping[str, str]
     root: str = ""
@@ -154,12 +155,18 @@ class Catalog:
     # relative path -> [size, mtime_ns, sha256]: what the freshness check compares against.
     sources: Mapping[str, list[int | str]] = field(default_factory=dict, compare=False)
     _by_id: dict[str, Resource] = field(default_factory=dict, repr=False, compare=False)
+    _find: Callable[[str], Resource | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._by_id.update({resource.id: resource for resource in self.resources})
+        # Resources built lazily bring their own lookup: indexing by id would build them all.
+        find = getattr(self.resources, "find", None)
+        if find is None:
+            self._by_id.update({resource.id: resource for resource in self.resources})
+            find = self._by_id.get
+        object.__setattr__(self, "_find", find)
 
     def resource(self, resource_id: str) -> Resource | None:
-        return self._by_id.get(resource_id)
+        return self._find(resource_id)
 
     def note(self, note_id: str) -> Note | None:
         return next((note for note in self.notes if note.id == note_id), None)

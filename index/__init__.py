@@ -38,6 +38,7 @@ _EXPORTS = {
     "catalog_changes": "index.freshness",
     "current_version": "index.store",
     "load_snapshot": "index.store",
+    "load_tables": "index.store",
     "verify_files": "index.store",
     "load_version": "index.store",
     "read_manifest": "index.store",
@@ -89,6 +90,7 @@ __all__ = [
     "keep_word_tables_in",
     "learning_path",
     "load_snapshot",
+    "load_tables",
     "load_version",
     "read_manifest",
     "split_tokens",
@@ -123,6 +125,7 @@ if TYPE_CHECKING:
     from index.store import (
         current_version,
         load_snapshot,
+        load_tables,
         load_version,
         read_manifest,
         verify_files,

@@ -18,15 +18,17 @@ from index.dense import APPROXIMATE_FROM, DenseIndex
 from index.documents import build_documents, text_hash
 from index.embedder import Embedder
 from index.errors import BuildFailed, IndexProblem
+from index.lexical import LexicalIndex
+from index.lexicon import WordCache, tabulate
+from index.names import NameIndex
 from index.policy import policy_for
 from index.results import BuildReport, Document
 from index.store import (
     FORMAT,
     build_lock,
-    current_version,
-    load_version,
     location_error,
     publish,
+    stored_hashes,
     write_version,
 )
 
@@ -52,7 +54,7 @@ def build_index(
         had_index = (index_dir / "CURRENT").exists()
         serving = "the previous index is still serving" if had_index else "no index was published"
         try:
-            report, version, cache, keep = _build(
+            report, version, caches, keep = _build(
                 catalog, embedder, index_dir, full, progress, approximate_from, started
             )
         except IndexProblem:
@@ -66,11 +68,12 @@ def build_index(
         except OSError as error:
             raise BuildFailed(f"could not switch to the new index ({error}); {serving}") from error
         try:
-            cache.save(keep=keep)
+            for cache in caches:
+                cache.save(keep=keep)
         except (OSError, ValueError) as error:
             warning = (
-                f"the new index is published and serving, but the embedding cache could not "
-                f"be saved ({error}): the next build embeds every document again"
+                f"the new index is published and serving, but its caches could not be saved "
+                f"({error}): the next build embeds and reads every document again"
             )
             report = dataclasses.replace(report, warnings=(*report.warnings, warning))
         return report, version
@@ -84,11 +87,11 @@ def _build(
     progress: Progress | None,
     approximate_from: int,
     started: float,
-) -> tuple[BuildReport, Path, EmbeddingCache, set[str]]:
+) -> tuple[BuildReport, Path, tuple[EmbeddingCache, WordCache], set[str]]:
     """Embed what changed and write the new version, not yet published."""
     documents = build_documents(catalog)
     hashes = [text_hash(document.indexed) for document in documents]
-    previous = _previous_hashes(index_dir)
+    previous = stored_hashes(index_dir)
     cache = EmbeddingCache(index_dir, embedder.name)
     vectors: list[np.ndarray[Any, Any] | None] = [None if full else cache.get(h) for h in hashes]
     todo = [row for row, vector in enumerate(vectors) if vector is None]
@@ -104,10 +107,15 @@ def _build(
             progress(min(start + BATCH, len(todo)), len(todo))
     matrix = _stack(vectors)
     dense = DenseIndex.build(matrix, approximate_from)
+    words = WordCache(index_dir, reuse=not full)
+    word_ids, offsets = words.words(hashes, [document.indexed for document in documents])
+    lexicon = tabulate(word_ids, offsets, words.vocabulary)
+    lexical = LexicalIndex(lexicon)
+    names = NameIndex.build(catalog.resources, lexical.document_frequency)
     report = _report(documents, hashes, previous, len(todo), started)
     manifest = _manifest(catalog, embedder, documents, dense, report)
-    version = write_version(index_dir, manifest, documents, dense, catalog)
-    return report, version, cache, set(hashes)
+    version = write_version(index_dir, manifest, documents, dense, catalog, lexicon, names, hashes)
+    return report, version, (cache, words), set(hashes)
 
 
 def _stack(vectors: list[np.ndarray[Any, Any] | None]) -> np.ndarray[Any, Any]:
@@ -115,15 +123,6 @@ def _stack(vectors: list[np.ndarray[Any, Any] | None]) -> np.ndarray[Any, Any]:
     if not present:
         return np.zeros((0, 384), dtype=np.float32)
     return np.vstack(present).astype(np.float32)
-
-
-def _previous_hashes(index_dir: Path) -> dict[str, str]:
-    """Document id -> text hash of the version being served, to report what changed."""
-    try:
-        _, documents, _ = load_version(current_version(index_dir))
-    except IndexProblem:
-        return {}
-    return {document.id: text_hash(document.indexed) for document in documents}
 
 
 def _report(

@@ -22,6 +22,7 @@ from index.errors import BuildFailed, IndexCorrupt, IndexNotBuilt, PolicyChanged
 from index.freshness import catalog_changes, stale_notice
 from index.glossary import to_english
 from index.language import foreign_language
+from index.lexical import LexicalIndex
 from index.names import NameIndex
 from index.other_fields import closeness, field_vectors
 from index.paths import find_topic, learning_path
@@ -29,7 +30,7 @@ from index.policy import AnswerPolicy, policy_for
 from index.query import Query, with_context
 from index.results import Answer, BuildReport, Document, LearningPath, ResourceHit
 from index.retrieval import CANDIDATES, Retriever
-from index.store import current_version, load_snapshot, load_version
+from index.store import current_version, load_snapshot, load_tables, load_version
 from index.terms import stem
 
 MAX_QUERY_CHARS = 1000
@@ -54,6 +55,7 @@ class Engine:
         embedder: Embedder,
         documents: Sequence[Document],
         retriever: Retriever,
+        names: NameIndex,
         manifest: dict[str, Any],
         index_dir: Path,
         version: str = "",
@@ -61,13 +63,13 @@ class Engine:
     ) -> None:
         self.catalog = catalog
         self.embedder = embedder
-        self.documents = list(documents)
+        self.documents = documents
         self.retriever = retriever
         self.manifest = manifest
         self.index_dir = index_dir
         self.version = version
         self.notices = tuple(notices)
-        self.names = NameIndex(catalog.resources, retriever.lexical.document_frequency)
+        self.names = names
         stored = manifest.get("policy")
         self.policy = AnswerPolicy.from_json(stored) if stored else policy_for(embedder.name)
         self.other_fields = field_vectors(self.policy, embedder)
@@ -91,6 +93,7 @@ class Engine:
         """
         version = current_version(index_dir)
         manifest, documents, dense = load_version(version)
+        lexicon, names = load_tables(version, manifest, len(documents))
         if manifest.get("model") != embedder.name:
             raise IndexCorrupt(
                 f"index was built with {manifest.get('model')!r}, not {embedder.name!r}: rebuild it"
@@ -119,7 +122,8 @@ class Engine:
             served,
             embedder,
             documents,
-            Retriever(documents, dense),
+            Retriever(documents, dense, LexicalIndex(lexicon)),
+            names,
             manifest,
             index_dir,
             version.name,

@@ -1,22 +1,21 @@
-"""BM25 over the same terms the hints show (``index.terms``), scored with bm25s.
+"""BM25 over the same terms the hints show (``index.terms``), as bm25s scores it.
 
-It is rebuilt from the stored document texts at load: for catalog-sized corpora that takes
-milliseconds, and it leaves one fewer file format to keep consistent. Query words the catalog
+It serves from the ``Lexicon`` a build saved with the index version (``index.lexicon``):
+loading reads arrays instead of tokenizing every document again. Query words the catalog
 never uses are corrected to a close catalog word when there is one ("paralellism").
 """
 
 from __future__ import annotations
 
-import logging
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from index.lexicon import Lexicon, WordCache, tabulate
 from index.query import Query, analyse
-from index.terms import stem, terms, words
+from index.terms import stem
 from index.word_frequency import zipf
 
 MIN_CORRECTABLE = 5
@@ -30,21 +29,23 @@ TOPICAL_MAX_SHARE = 0.3
 
 
 class LexicalIndex:
-    def __init__(self, texts: Sequence[str]) -> None:
-        import bm25s
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
-        self.size = len(texts)
-        self._texts = list(texts)
-        self._retriever = bm25s.BM25()
-        tokenized = [terms(text) or ["\x00empty"] for text in texts]
-        if texts:
-            self._retriever.index(tokenized, show_progress=False)
-        self._frequency = Counter(term for doc in tokenized for term in set(doc))
-        self._spellings: dict[str, Counter[str]] = {}
-        self._written: list[str] = []
-        self._vocabulary = sorted(self._frequency)
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.size = lexicon.matrix.documents
+        self._ids = {term: n for n, term in enumerate(lexicon.terms)}
+        frequency: list[int] = lexicon.matrix.frequency().tolist()
+        self._frequency = dict(zip(lexicon.terms, frequency, strict=True))
+        self._spellings: dict[str, str] = {}
+        self._vocabulary = lexicon.terms
+        self._written = lexicon.written
         self.correct = lru_cache(maxsize=4096)(self._correct)
+
+    @classmethod
+    def from_texts(cls, texts: Sequence[str]) -> LexicalIndex:
+        """Straight from the texts, nothing cached (tests, and the reference the store matches)."""
+        cache = WordCache()
+        word_ids, offsets = cache.words([str(n) for n in range(len(texts))], list(texts))
+        return cls(tabulate(word_ids, offsets, cache.vocabulary))
 
     def _correct(self, term: str) -> str | None:
         """The catalog's word for ``term``: itself, or the closest spelling if it is a typo.
@@ -67,8 +68,6 @@ class LexicalIndex:
         if best is None:
             # Against the words as written too: "tokenizaton" is close to "tokenization",
             # whose stem "tokenize" is not.
-            if not self._spellings:
-                self._spellings = self._count_spellings()
             written = process.extractOne(
                 term, self._written, scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF * 100
             )
@@ -86,17 +85,8 @@ class LexicalIndex:
     def spelling(self, term: str) -> str:
         """The catalog's commonest word for a stem ("illustrat" -> "illustrated")."""
         if not self._spellings:
-            self._spellings = self._count_spellings()
-        found = self._spellings.get(term)
-        return found.most_common(1)[0][0] if found else term
-
-    def _count_spellings(self) -> dict[str, Counter[str]]:
-        spellings: dict[str, Counter[str]] = {}
-        for text in self._texts:
-            for word in words(text):
-                spellings.setdefault(stem(word), Counter())[word] += 1
-        self._written = sorted({w for found in spellings.values() for w in found if w.isalpha()})
-        return spellings
+            self._spellings = dict(zip(self.lexicon.terms, self.lexicon.spellings, strict=True))
+        return self._spellings.get(term, term)
 
     def document_frequency(self, term: str) -> int:
         """How many documents use ``term`` (a stem)."""
@@ -110,7 +100,7 @@ class LexicalIndex:
             correct=self.correct,
             frequency=self.document_frequency,
             spelling=self.spelling,
-            is_topical=lambda term: TOPICAL_MIN_DOCS <= self._frequency[term] <= most,
+            is_topical=lambda term: TOPICAL_MIN_DOCS <= self._frequency.get(term, 0) <= most,
             total=self.size,
         )
 
@@ -118,4 +108,5 @@ class LexicalIndex:
         """BM25 score of every document for the catalog terms (zeros when there are none)."""
         if not query_terms or not self.size:
             return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(list(query_terms)), dtype=np.float32)
+        ids = [self._ids[term] for term in query_terms if term in self._ids]
+        return self.lexicon.matrix.scores(ids)

@@ -35,10 +35,12 @@ class Candidate:
 class Retriever:
     """Scores every document for a query vector and text; one instance per index version."""
 
-    def __init__(self, documents: Sequence[Document], dense: DenseIndex) -> None:
-        self.documents = list(documents)
+    def __init__(
+        self, documents: Sequence[Document], dense: DenseIndex, lexical: LexicalIndex
+    ) -> None:
+        self.documents = documents
         self.dense = dense
-        self.lexical = LexicalIndex([document.indexed for document in documents])
+        self.lexical = lexical
 
     def retrieve(
         self,

@@ -2,14 +2,15 @@
 
     INDEX_DIR/
       CURRENT                 name of the version being served (replaced atomically)
-      versions/<name>/        manifest.json, vectors.faiss, documents.jsonl, catalog.json
-      cache/<model>/          embedding cache: keys.json + vectors.npy
+      versions/<name>/        manifest.json, vectors.faiss, documents.jsonl, catalog.jsonl,
+                              lexical.npz (terms, BM25, spellings), names.json
+      cache/                  embeddings-<model>.npz and words.npz, by text hash
       build.lock              held while a build runs
 
 A build writes ``versions/<name>.tmp``, renames it into place, then swaps ``CURRENT``:
 each step is atomic, so a crash at any point leaves the previous version serving.
 
-A version is self-contained: ``catalog.json`` is the catalog it was built from, so serving
+A version is self-contained: ``catalog.jsonl`` is the catalog it was built from, so serving
 never reads the catalog's YAML (a broken edit cannot stop answers), and the manifest records
 each file's size and SHA-256 so ``index status`` can tell a damaged file from a healthy one.
 """
@@ -20,29 +21,45 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import io
 import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
-from dataclasses import asdict
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from catalog import Catalog
-from catalog.snapshot import from_snapshot, to_snapshot
+from catalog.snapshot import dump_snapshot, read_snapshot
 from index.dense import DenseIndex
-from index.errors import BadIndexLocation, BuildInProgress, IndexCorrupt, IndexNotBuilt
+from index.errors import (
+    BadIndexLocation,
+    BuildInProgress,
+    IndexCorrupt,
+    IndexNotBuilt,
+    IndexProblem,
+)
+from index.lexicon import Lexicon
+from index.names import NameIndex
 from index.results import Document
+from index.stored_documents import StoredDocuments
 
 # 2: resource documents carry their aliases; the manifest carries the answer policy.
 # 3: self-contained: catalog.json (the catalog snapshot), file sizes and checksums.
-FORMAT = 3
+# 4: lexical.npz and names.json: what loading used to recompute from the documents;
+#    catalog.jsonl: the snapshot one resource per line, each parsed when first read;
+#    hashes.json: each document's text hash, for the next build's report.
+FORMAT = 4
 KEEP_VERSIONS = 2
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 DOCUMENTS = "documents.jsonl"
-CATALOG = "catalog.json"
+CATALOG = "catalog.jsonl"
+LEXICON = "lexical.npz"
+NAMES = "names.json"
+# Each document's id and text hash: what the next build compares against, without parsing.
+HASHES = "hashes.json"
 CHOOSE = "choose another with --index or STUDYBOT_INDEX_DIR"
 
 
@@ -100,15 +117,17 @@ def read_manifest(version: Path) -> dict[str, Any]:
     return manifest
 
 
-def load_version(version: Path) -> tuple[dict[str, Any], list[Document], DenseIndex]:
-    """Manifest, documents and vectors of one version, checked against each other."""
+def load_version(version: Path) -> tuple[dict[str, Any], Sequence[Document], DenseIndex]:
+    """Manifest, documents and vectors of one version, checked against each other.
+
+    Documents are parsed when first read, from bytes whose checksum is verified here.
+    """
     manifest = read_manifest(version)
     damaged = verify_files(version, manifest, checksums=False)
     if damaged:
         raise IndexCorrupt(f"damaged index files in {version}: {'; '.join(damaged)}")
     try:
-        with (version / DOCUMENTS).open(encoding="utf-8") as lines:
-            documents = [Document(**json.loads(line)) for line in lines if line.strip()]
+        documents = StoredDocuments(_verified(version, DOCUMENTS, manifest), str(version))
         dense = DenseIndex.load(version / VECTORS)
     except (OSError, ValueError, TypeError, RuntimeError) as error:
         raise IndexCorrupt(f"damaged index files in {version}: {error}") from None
@@ -121,11 +140,35 @@ def load_version(version: Path) -> tuple[dict[str, Any], list[Document], DenseIn
     return manifest, documents, dense
 
 
+def load_tables(
+    version: Path, manifest: dict[str, Any], documents: int
+) -> tuple[Lexicon, NameIndex]:
+    """The lexicon and the name index of a version, checked against their checksums."""
+    try:
+        lexicon = Lexicon.load(io.BytesIO(_verified(version, LEXICON, manifest)))
+        names = NameIndex.from_json(json.loads(_verified(version, NAMES, manifest)))
+    except (OSError, ValueError) as error:
+        raise IndexCorrupt(f"damaged index files in {version}: {error}") from None
+    if lexicon.matrix.documents != documents:
+        raise IndexCorrupt(f"index files in {version} disagree on the number of documents")
+    return lexicon, names
+
+
+def stored_hashes(index_dir: Path) -> dict[str, str]:
+    """Document id -> text hash in the version being served; empty when there is none."""
+    try:
+        version = current_version(index_dir)
+        data = json.loads(_verified(version, HASHES, read_manifest(version)))
+        return dict(zip(data["ids"], data["hashes"], strict=True))
+    except (IndexProblem, OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def load_snapshot(version: Path) -> Catalog:
     """The catalog this version was built from, as it was then."""
     try:
-        data = json.loads((version / CATALOG).read_text(encoding="utf-8"))
-        return from_snapshot(data)
+        manifest = read_manifest(version)
+        return read_snapshot(_verified(version, CATALOG, manifest))
     except (OSError, ValueError) as error:
         raise IndexCorrupt(f"unreadable catalog snapshot in {version}: {error}") from None
 
@@ -157,6 +200,9 @@ def write_version(
     documents: list[Document],
     dense: DenseIndex,
     catalog: Catalog,
+    lexicon: Lexicon,
+    names: NameIndex,
+    hashes: list[str],
 ) -> Path:
     """Write a complete version beside the served one and return its final path."""
     versions = index_dir / "versions"
@@ -165,18 +211,21 @@ def write_version(
     staging = versions / f"{name}.tmp"
     staging.mkdir()
     try:
-        with (staging / DOCUMENTS).open("w", encoding="utf-8") as out:
-            for document in documents:
-                out.write(json.dumps(asdict(document), ensure_ascii=False) + "\n")
+        # One encoder and vars(), not json.dumps(asdict()) per document: a third of the time.
+        encode = json.JSONEncoder(ensure_ascii=False).encode
+        lines = "".join(encode(vars(document)) + "\n" for document in documents)
+        (staging / DOCUMENTS).write_text(lines, encoding="utf-8")
+        ids = [document.id for document in documents]
+        (staging / HASHES).write_text(encode({"ids": ids, "hashes": hashes}), encoding="utf-8")
         dense.save(staging / VECTORS)
-        # One dumps call: the C encoder end to end (json.dump streams in small Python chunks).
-        snapshot = json.dumps(to_snapshot(catalog), ensure_ascii=False)
-        (staging / CATALOG).write_text(snapshot, encoding="utf-8")
+        lexicon.save(staging / LEXICON)
+        (staging / NAMES).write_text(json.dumps(names.to_json(), ensure_ascii=False), "utf-8")
+        (staging / CATALOG).write_text(dump_snapshot(catalog), encoding="utf-8")
         manifest = {
             **manifest,
             "files": {
                 path.name: {"bytes": path.stat().st_size, "sha256": _sha256(path)}
-                for path in (staging / DOCUMENTS, staging / VECTORS, staging / CATALOG)
+                for path in sorted(staging.iterdir())
             },
         }
         _write_json(staging / MANIFEST, manifest)
@@ -240,6 +289,16 @@ def build_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _verified(version: Path, name: str, manifest: dict[str, Any]) -> bytes:
+    """The bytes of a file read lazily afterwards, checked against the manifest's checksum:
+    a damaged file is reported at load, not in the middle of an answer."""
+    data = (version / name).read_bytes()
+    expected = manifest.get("files", {}).get(name, {}).get("sha256")
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise IndexCorrupt(f"damaged index files in {version}: {name} does not match its checksum")
+    return data
 
 
 def _write_json(path: Path, value: Any) -> None:

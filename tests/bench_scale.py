@@ -91,13 +91,19 @@ def build_rows(catalog_dir: Path, index_dir: Path) -> list[Row]:
     ]
     first = next(iter(sorted((catalog_dir / "resources").glob("generated-*.yaml"))))
     text = first.read_text(encoding="utf-8")
-    first.write_text(text.replace("  author: Generated", "  author: Edited", 1), "utf-8")
-    seconds = timed(lambda: build_index(load_catalog(catalog_dir), embedder, index_dir))
+    reading, building = [], []
+    for edit in range(3):
+        first.write_text(text.replace("  author: Generated", f"  author: Edit {edit}", 1), "utf-8")
+        reading.append(timed(lambda: load_catalog(catalog_dir)))
+        edited = load_catalog(catalog_dir)
+        building.append(timed(lambda c=edited: build_index(c, embedder, index_dir)))
+    read, built = statistics.median(reading), statistics.median(building)
     rows.append(
         (
             "scale: incremental build",
-            f"{seconds:.2f} s",
-            "one entry edited; " + mark(seconds, 2.0, " s"),
+            f"{read + built:.2f} s",
+            f"one entry edited, median of 3: reading the catalog {read:.2f} s + the build "
+            f"{built:.2f} s; " + mark(read + built, 2.0, " s"),
         )
     )
     return rows
@@ -116,7 +122,8 @@ def cold(args: list[str], env: dict[str, str], goal: float) -> Row:
         )
     best = min(runs)
     name = f"scale: cold `studybot {args[0]}{' ' + args[1] if args[0] == 'index' else ''}`"
-    return (name, f"{best:.2f} s", f"best of 3; {mark(best, goal, ' s')}")
+    median = statistics.median(runs)
+    return (name, f"{best:.2f} s", f"best of 3 (median {median:.2f} s); {mark(best, goal, ' s')}")
 
 
 def warm_row(catalog_dir: Path, index_dir: Path) -> Row:

@@ -143,8 +143,11 @@ def test_a_full_disk_after_publishing_says_the_new_index_serves(
     catalog_dir: Path, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     index_dir = tmp_path / "index"
+    savez = np.savez
 
     def full_disk(path, **arrays) -> None:  # type: ignore[no-untyped-def]
+        if "cache" not in Path(path).parts:  # the version itself is written before the disk fills
+            return savez(path, **arrays)
         Path(path).write_bytes(b"PK\x03\x04 partial")
         raise OSError(28, "No space left on device")
 

@@ -1,0 +1,127 @@
+"""What each index version stores beside its vectors: BM25, spellings, names, loaded as built."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from bot.ops import check_health
+from catalog import load_catalog
+from index import Engine, IndexCorrupt, build_index
+from index.documents import build_documents
+from index.lexical import LexicalIndex
+from index.names import NameIndex
+from index.retrieval import Retriever
+from index.store import current_version
+from index.terms import stem, terms, words
+from tests.conftest import REAL_CATALOG, FakeEmbedder
+from tests.eval.dataset import cases
+from tests.test_serving import run
+
+
+def real_texts() -> list[str]:
+    texts = [document.indexed for document in build_documents(load_catalog(REAL_CATALOG))]
+    return [*texts, "", "the and of"]  # documents without a single term count too
+
+
+def test_bm25_scores_are_bm25s_scores_bit_for_bit() -> None:
+    import bm25s
+
+    texts = real_texts()
+    reference = bm25s.BM25()
+    reference.index([terms(text) or ["\x00empty"] for text in texts], show_progress=False)
+    lexical = LexicalIndex.from_texts(texts)
+    vocabulary = lexical.lexicon.terms
+    for term in vocabulary:
+        assert np.array_equal(lexical.scores([term]), reference.get_scores([term])), term
+    rng = random.Random(11)
+    for _ in range(200):
+        query = [*rng.sample(vocabulary, 4), rng.choice(vocabulary), "notacatalogword"]
+        query.append(query[0])  # a repeated word counts twice, as in bm25s
+        assert np.array_equal(lexical.scores(query), reference.get_scores(query))
+
+
+def test_spellings_and_frequencies_are_counted_from_the_texts() -> None:
+    texts = real_texts()
+    lexical = LexicalIndex.from_texts(texts)
+    frequency = Counter(term for text in texts for term in set(terms(text) or ["\x00empty"]))
+    spellings: dict[str, Counter[str]] = {}
+    for text in texts:
+        for word in words(text):
+            spellings.setdefault(stem(word), Counter())[word] += 1
+    assert {t: lexical.document_frequency(t) for t in frequency} == dict(frequency)
+    assert lexical.lexicon.terms == sorted(frequency)
+    for term, found in spellings.items():
+        assert lexical.spelling(term) == found.most_common(1)[0][0], term
+    assert lexical.lexicon.written == sorted(
+        {w for c in spellings.values() for w in c if w.isalpha()}
+    )
+
+
+@pytest.mark.parametrize("name", ["lexical.npz", "names.json"])
+@pytest.mark.parametrize("damage", ["bit", "truncate"])
+def test_a_damaged_lexical_or_names_file_is_reported_not_served(
+    catalog_dir: Path, tmp_path: Path, name: str, damage: str
+) -> None:
+    index_dir = tmp_path / "index"
+    build_index(load_catalog(catalog_dir), FakeEmbedder(), index_dir)
+    path = current_version(index_dir) / name
+    data = bytearray(path.read_bytes())
+    if damage == "bit":
+        data[len(data) // 2] ^= 0x01  # same size: only the checksum can tell
+    else:
+        del data[len(data) // 2 :]
+    path.write_bytes(bytes(data))
+
+    with pytest.raises(IndexCorrupt, match=re.escape(name)):
+        Engine.load(index_dir, catalog_dir, FakeEmbedder())
+    status = run("index", "status", "--catalog", str(catalog_dir), "--index", str(index_dir))
+    assert status.exit_code == 2 and name in status.stdout  # type: ignore[attr-defined]
+    [problem] = check_health(index_dir, bot=False, max_age=60, heartbeat=tmp_path / "beat")
+    assert problem.startswith("the index does not load") and name in problem
+
+
+def test_a_damaged_catalog_snapshot_is_reported_at_load(catalog_dir: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index(load_catalog(catalog_dir), FakeEmbedder(), index_dir)
+    path = current_version(index_dir) / "catalog.jsonl"
+    data = bytearray(path.read_bytes())
+    # Inside the first resource's line, which is parsed only when an answer reads it.
+    data[data.index(b"\n") + 30] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexCorrupt, match=r"catalog\.jsonl"):
+        Engine.load(index_dir, catalog_dir, FakeEmbedder())
+
+
+def comparable(answer: Any) -> dict[str, Any]:
+    shown = answer.to_json()
+    del shown["timings_ms"]
+    return shown
+
+
+def test_answers_from_the_stored_tables_equal_a_fresh_build(real_engine: Engine) -> None:
+    catalog = load_catalog(REAL_CATALOG)
+    documents = build_documents(catalog)
+    lexical = LexicalIndex.from_texts([document.indexed for document in documents])
+    fresh = Engine(
+        catalog,
+        real_engine.embedder,
+        documents,
+        Retriever(documents, real_engine.retriever.dense, lexical),
+        NameIndex.build(catalog.resources, lexical.document_frequency),
+        real_engine.manifest,
+        real_engine.index_dir,
+    )
+    reloaded = Engine.load(real_engine.index_dir, REAL_CATALOG, real_engine.embedder)
+    questions = [case.q for case in cases("heldout")]
+    questions += ["tokenizaton", "the chinchila paper", "karpathy tokenizer video"]
+    for old, new in zip(fresh.answer_many(questions), reloaded.answer_many(questions), strict=True):
+        assert comparable(new) == comparable(old)
+    assert json.dumps(reloaded.names.to_json()) == json.dumps(fresh.names.to_json())
