@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
+from catalog.derived import Derived
 from catalog.models import Catalog, Note, Resource
 
 SNAPSHOT_FORMAT = 2
@@ -40,10 +41,13 @@ def dump_snapshot(catalog: Catalog) -> str:
             for note in catalog.notes
         ],
     }
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    lines = [encode(header)]
-    lines += [encode(resource.model_dump(mode="json")) for resource in catalog.resources]
+    lines = [_encode(header)] + [_resource_line(resource) for resource in catalog.resources]
     return "\n".join(lines) + "\n"
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+# An entry reloaded unchanged is the same object: its line is written once per process.
+_resource_line: Derived[Resource, str] = Derived(lambda r: _encode(r.model_dump(mode="json")))
 
 
 def read_snapshot(data: bytes) -> Catalog:

@@ -15,7 +15,7 @@ import numpy as np
 from catalog import Catalog
 from index.cache import EmbeddingCache
 from index.dense import APPROXIMATE_FROM, DenseIndex
-from index.documents import build_documents, text_hash
+from index.documents import build_documents, document_hash
 from index.embedder import Embedder
 from index.errors import BuildFailed, IndexProblem
 from index.lexical import LexicalIndex
@@ -90,7 +90,7 @@ def _build(
 ) -> tuple[BuildReport, Path, tuple[EmbeddingCache, WordCache], set[str]]:
     """Embed what changed and write the new version, not yet published."""
     documents = build_documents(catalog)
-    hashes = [text_hash(document.indexed) for document in documents]
+    hashes = [document_hash(document) for document in documents]
     previous = stored_hashes(index_dir)
     cache = EmbeddingCache(index_dir, embedder.name)
     vectors: list[np.ndarray[Any, Any] | None] = [None if full else cache.get(h) for h in hashes]

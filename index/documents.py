@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from catalog import Catalog, Resource
+from catalog.derived import Derived
 from index.chunking import chunks, sections
 from index.results import Document
 
@@ -23,18 +24,23 @@ def resource_text(resource: Resource) -> str:
     )
 
 
+def resource_document(resource: Resource) -> Document:
+    return Document(
+        id=f"resource:{resource.id}",
+        kind="resource",
+        ref=resource.id,
+        text=resource.description,
+        indexed=resource_text(resource),
+        heading=resource.title,
+    )
+
+
+# An entry reloaded unchanged is the same object: its document is made once.
+_documents = Derived(resource_document)
+
+
 def build_documents(catalog: Catalog) -> list[Document]:
-    documents = [
-        Document(
-            id=f"resource:{resource.id}",
-            kind="resource",
-            ref=resource.id,
-            text=resource.description,
-            indexed=resource_text(resource),
-            heading=resource.title,
-        )
-        for resource in catalog.resources
-    ]
+    documents = [_documents(resource) for resource in catalog.resources]
     for note in catalog.notes:
         position = 0
         for section in sections(note):
@@ -58,3 +64,7 @@ def build_documents(catalog: Catalog) -> list[Document]:
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+# Resource documents are reused (above): their text is hashed once.
+document_hash: Derived[Document, str] = Derived(lambda document: text_hash(document.indexed))

@@ -18,6 +18,7 @@ from itertools import pairwise
 from typing import Any
 
 from catalog import Resource
+from catalog.derived import Derived
 from index.query import KIND_WORDS, RELATED_KINDS, informativeness
 from index.terms import STOPWORDS, stem
 from index.word_frequency import zipf
@@ -104,11 +105,10 @@ class NameIndex:
         phrases: list[tuple[str, str]] = []
         authors: dict[str, list[Authored]] = {}
         for resource in resources:
-            texts = [(resource.title, False)] + [(a, True) for a in resource.aliases]
-            for text, is_alias in texts:
-                _add(names, phrases, resource, text, is_alias, frequency)
-            titled = sorted({t for text, _ in texts for t in _tokens(text)})
-            for word in sorted(_author_words(resource.author)):
+            plans, titled, author_words = _plans(resource)
+            for plan in plans:
+                _add(names, phrases, resource, plan, frequency)
+            for word in author_words:
                 authors.setdefault(word, []).append((resource.id, resource.kind, titled))
         return cls(names, phrases, authors)
 
@@ -195,33 +195,58 @@ class NameIndex:
         return found
 
 
+# What one title or alias may name, before word frequencies are known: a phrase said in full,
+# or a name (its phrase, the words it needs, whether it is an alias, whether they are all
+# everyday words, how many are informative).
+Plan = tuple[str, str, list[str], bool, bool, int]
+
+
+def _plan(text: str, is_alias: bool) -> Plan | None:
+    tokens = tuple(dict.fromkeys(_tokens(text)))
+    required = [t for t in tokens if t not in KIND_WORDS]
+    if not required:
+        return None
+    if len(required) == 1 and len(required[0]) < MIN_ONE_WORD:
+        return None  # "pi" names a paper only for someone who already knows it
+    phrase = " ".join(_words(text))
+    if is_alias and len(required) == 1 and len(_words(text)) - len(tokens) >= 2:
+        # "but what is a gpt" is a title said in full, not the word "gpt".
+        return ("phrase", phrase, required, is_alias, False, 0)
+    ordinary = all(zipf(t) >= ORDINARY_ZIPF and not t.isdigit() for t in required)
+    informative = sum(_informative(t) >= 0.5 for t in required)
+    return ("name", phrase, required, is_alias, ordinary, informative)
+
+
+def _resource_plans(resource: Resource) -> tuple[list[Plan], list[str], list[str]]:
+    """Plans of its title and aliases, the words of both, and the words naming its author."""
+    texts = [(resource.title, False)] + [(a, True) for a in resource.aliases]
+    plans = [plan for text, is_alias in texts if (plan := _plan(text, is_alias))]
+    titled = sorted({t for text, _ in texts for t in _tokens(text)})
+    return plans, titled, sorted(_author_words(resource.author))
+
+
+# An entry reloaded unchanged is the same object: its words are read once per process.
+_plans = Derived(_resource_plans)
+
+
 def _add(
     names: list[Name],
     phrases: list[tuple[str, str]],
     resource: Resource,
-    text: str,
-    is_alias: bool,
+    plan: Plan,
     frequency: Callable[[str], int],
 ) -> None:
-    """The name ``text`` gives ``resource``, if any, as a row or as a whole phrase."""
-    tokens = tuple(dict.fromkeys(_tokens(text)))
-    required = [t for t in tokens if t not in KIND_WORDS]
-    if not required:
-        return
-    if len(required) == 1 and len(required[0]) < MIN_ONE_WORD:
-        return  # "pi" names a paper only for someone who already knows it
-    phrase = " ".join(_words(text))
-    if is_alias and len(required) == 1 and len(_words(text)) - len(tokens) >= 2:
-        # "but what is a gpt" is a title said in full, not the word "gpt".
+    """The name a plan gives ``resource`` now that word frequencies are known, if any."""
+    what, phrase, required, is_alias, ordinary, informative = plan
+    if what == "phrase":
         phrases.append((phrase, resource.id))
         return
     documents = [frequency(stem(t)) for t in required]
-    ordinary = all(zipf(t) >= ORDINARY_ZIPF and not t.isdigit() for t in required)
     if is_alias and len(required) == 2 and ordinary and min(documents) > SPECIFIC_DOCS:
         return  # "neural network" is a topic, not a name; "llama 2" is a name
     common = len(required) == 1 and documents[0] > RARE_DOCS
     # A title needs two informative words: one ("Transformers") names a topic.
-    if not is_alias and sum(_informative(t) >= 0.5 for t in required) < 2:
+    if not is_alias and informative < 2:
         phrases.append((phrase, resource.id))
         return
     kind = resource.kind if common else None

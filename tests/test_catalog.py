@@ -226,3 +226,35 @@ def test_learner_questions_are_searched_and_an_empty_one_is_reported(
     assert (
         f"{guides}:{line_of(guides, 'questions:')}: illustrated-transformer: questions" in problem
     )
+
+
+def test_reloading_parses_again_only_the_edited_file(catalog_dir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import catalog.loader as loader
+
+    monkeypatch.setattr(loader, "_PARSED", {})  # nothing from other tests' catalogs
+    before = load_catalog(catalog_dir)
+    parsed: list[str] = []
+    real = loader.parse_yaml
+
+    def counting(text: str, shown: str, first_line: int = 1) -> object:
+        parsed.append(Path(shown).name)
+        return real(text, shown, first_line)
+
+    monkeypatch.setattr(loader, "parse_yaml", counting)
+    replace(catalog_dir / "resources" / "guides.yaml", "A web playground", "A reparsed playground")
+    after = load_catalog(catalog_dir)
+    assert [name for name in parsed if name.endswith(".yaml")] == ["topics.yaml", "guides.yaml"]
+    assert [r.id for r in after.resources] == [r.id for r in before.resources]
+    assert after.resource("tiktokenizer").description.startswith("A reparsed playground")  # type: ignore[union-attr]
+    monkeypatch.setattr(loader, "_PARSED", {})
+    assert load_catalog(catalog_dir).resources == after.resources  # the same as parsed afresh
+
+
+def test_a_file_with_a_problem_is_reported_at_every_load(catalog_dir: Path) -> None:
+    path = catalog_dir / "resources" / "papers.yaml"
+    replace(path, "  level: advanced", "  level: expert")
+    for _ in range(2):
+        _, problems = check_catalog(catalog_dir)
+        assert any(
+            "papers.yaml" in problem.path and "expert" in problem.message for problem in problems
+        )

@@ -125,3 +125,16 @@ def test_answers_from_the_stored_tables_equal_a_fresh_build(real_engine: Engine)
     for old, new in zip(fresh.answer_many(questions), reloaded.answer_many(questions), strict=True):
         assert comparable(new) == comparable(old)
     assert json.dumps(reloaded.names.to_json()) == json.dumps(fresh.names.to_json())
+
+
+def test_a_rebuild_derives_again_only_what_comes_from_edited_files(catalog_dir: Path) -> None:
+    before = {d.id: d for d in build_documents(load_catalog(catalog_dir))}
+    guides = catalog_dir / "resources" / "guides.yaml"
+    guides.write_text(guides.read_text().replace("A web playground", "A new playground"))
+    catalog = load_catalog(catalog_dir)
+    after = {d.id: d for d in build_documents(catalog)}
+    from_guides = {f"resource:{r.id}" for r in catalog.resources if r.url in guides.read_text()}
+    for doc_id, document in after.items():
+        if document.kind == "resource":
+            assert (document is before[doc_id]) == (doc_id not in from_guides), doc_id
+    assert "A new playground" in after["resource:tiktokenizer"].indexed
