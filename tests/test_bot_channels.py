@@ -47,6 +47,19 @@ async def test_chatter_and_system_messages_in_an_ask_channel_get_no_reply(
     assert not any(m["id"] in replied_to for m in chatter)
 
 
+async def test_a_question_the_catalog_lacks_stays_quiet_but_shows_in_gaps(
+    fake: FakeDiscord, bot
+) -> None:  # type: ignore[no-untyped-def]
+    study = fake.other_channel_id
+    quiet = await fake.post_message("best sourdough starter for rye bread?", channel_id=study)
+    answered = await fake.post_message("what is byte pair encoding?", channel_id=study)
+    await fake.wait_for_message(replies_to(answered), timeout=20)
+    await handlers_done()
+    assert not [m for m in bot_messages(fake, study) if replies_to(quiet)(m)]
+    report = (await (await fake.slash("gaps", user=fake.admin)).wait_response())["content"]
+    assert any("sourdough starter" in line and "nothing" in line for line in report.splitlines())
+
+
 async def test_chatter_that_mentions_the_bot_still_gets_an_honest_nothing(
     fake: FakeDiscord, bot
 ) -> None:  # type: ignore[no-untyped-def]

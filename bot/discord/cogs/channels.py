@@ -131,7 +131,10 @@ class Channels(commands.Cog):
             answer = await self.bot.batcher.answer(query[:MAX_QUESTION])
         speak = not answer.is_empty or mentioned or place.kind == "forum-post"
         if not speak:
-            return  # chatter, or nothing in the catalog: stay out of the conversation
+            # Nothing in the catalog: stay out of the conversation, but let maintainers see
+            # the question in /gaps, as they do for an /ask answered "nothing".
+            await self.bot.storage.save_answer(question, [], answer.coverage)
+            return
         shown = await self.bot.answer_message(answer, question, asked=question, read_with=earlier)
         in_thread = place.kind == "ask" and self.bot.settings.reply_in_thread
         if in_thread and isinstance(message.channel, discord.TextChannel):
