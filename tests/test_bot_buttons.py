@@ -42,6 +42,23 @@ async def test_buttons_on_old_messages_work_after_a_restart(
     assert len(synced) == 1, "unchanged commands are not synced again on restart"
 
 
+async def test_a_feedback_form_opened_before_a_restart_is_received_after_it(
+    fake: FakeDiscord, settings: Settings, real_engine: Engine
+) -> None:
+    async with running_bot(fake, new_bot(settings, real_engine)):
+        answer = await (await fake.slash("ask", {"question": "what is RLHF"})).wait_response()
+        opened = await fake.click(answer, button(answer, "👎"))
+        await opened.wait_for(lambda i: i.modal is not None)
+    async with running_bot(fake, new_bot(settings, real_engine)):  # a new process
+        [field] = [c for row in opened.modal["components"] for c in _inputs(row)]
+        thanks = await (
+            await fake.submit_modal(opened, {field["custom_id"]: "a video on reward models"})
+        ).wait_response()
+        assert thanks["flags"] & EPHEMERAL and "noted" in thanks["content"]
+        report = (await (await fake.slash("gaps", user=fake.admin)).wait_response())["content"]
+        assert any("a video on reward models" in line for line in report.splitlines())
+
+
 async def test_old_pages_still_turn_only_for_their_author(
     fake: FakeDiscord, settings: Settings, real_engine: Engine
 ) -> None:

@@ -98,11 +98,19 @@ class StudyBotMixin:
         self.tree.interaction_check = functools.partial(refuse_when_stopping, self)  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
-        from bot.discord.views import MentorButton, MoreButton, PageButton, VoteButton
+        from bot.discord.views import (
+            MentorButton,
+            MoreButton,
+            PageButton,
+            VoteButton,
+            submit_missing,
+        )
         from bot.storage import SqliteStorage
 
-        # Buttons on messages sent before a restart still work: their state is in storage.
+        # Buttons on messages sent before a restart still work: their state is in storage;
+        # so does a 👎 form, read by its custom_id.
         self.add_dynamic_items(VoteButton, MoreButton, PageButton, MentorButton)  # type: ignore[attr-defined]
+        self.add_listener(submit_missing, "on_interaction")  # type: ignore[attr-defined]
         self.storage = SqliteStorage(self.settings.database)
         if not hasattr(self, "engine") and self.sync_only is None:
             self.engine = await asyncio.to_thread(self.locations.engine)

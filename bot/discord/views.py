@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
@@ -54,6 +55,7 @@ class Reports:
 
 
 VOTE = r"studybot:vote:(?P<answer>[0-9]+):(?P<vote>up|down)"
+MISSING = r"studybot:missing:(?P<answer>[0-9]+)"
 MORE = r"studybot:more:(?P<answer>[0-9]+):(?P<start>[0-9]+)"
 MENTOR = r"studybot:mentor:(?P<answer>[0-9]+)"
 PAGE = r"studybot:page:(?P<search>[0-9]+):(?P<page>-?[0-9]+):(?P<way>prev|next)"
@@ -83,7 +85,11 @@ class VoteButton(Reports, discord.ui.DynamicItem[Button], template=VOTE):
     async def run(self, interaction: discord.Interaction) -> None:
         storage = studybot(interaction).storage
         if self.vote < 0 and await storage.current_vote(self.answer_id, interaction.user.id) >= 0:
-            await interaction.response.send_modal(MissingModal(self.answer_id))
+            form = MissingModal(self.answer_id)
+            await interaction.response.send_modal(form)
+            # Submissions are handled by their custom_id (submit_missing), not by this object,
+            # so a form opened before a restart is still received after it.
+            form.stop()
             return
         now = await storage.vote(self.answer_id, interaction.user.id, self.vote)
         metrics.record_vote(now)
@@ -101,22 +107,39 @@ class MissingModal(discord.ui.Modal, title="What was missing?"):
         style=discord.TextStyle.paragraph,
         required=False,
         max_length=500,
+        custom_id="missing",
     )
 
     def __init__(self, answer_id: int) -> None:
-        super().__init__(timeout=15 * 60)
-        self.answer_id = answer_id
+        super().__init__(custom_id=f"studybot:missing:{answer_id}")
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        said = self.missing.value.strip() or None
+
+def _text_inputs(components: list[dict[str, Any]]) -> dict[str, str]:
+    """custom_id -> value of the text inputs in a submitted modal (rows or labels)."""
+    found: dict[str, str] = {}
+    for component in components:
+        if component.get("type") == 4:
+            found[str(component.get("custom_id"))] = str(component.get("value") or "")
+        nested = component.get("components") or (
+            [component["component"]] if "component" in component else []
+        )
+        found.update(_text_inputs(nested))
+    return found
+
+
+async def submit_missing(interaction: discord.Interaction) -> None:
+    """A 👎 form sent back: stored with the vote, whichever process opened it."""
+    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    match = re.fullmatch(MISSING, str(data.get("custom_id", "")))
+    if interaction.type is not discord.InteractionType.modal_submit or match is None:
+        return
+    try:
+        said = _text_inputs(list(data.get("components") or [])).get("missing", "").strip()
         storage = studybot(interaction).storage
-        now = await storage.vote(self.answer_id, interaction.user.id, -1, missing=said or "")
+        now = await storage.vote(int(match["answer"]), interaction.user.id, -1, missing=said)
         metrics.record_vote(now)
         await interaction.response.send_message(VOTED[now], ephemeral=True)
-
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction, error: Exception, /
-    ) -> None:
+    except Exception as error:
         await report_interaction_error(interaction, error, "the feedback form")
 
 
