@@ -6,13 +6,13 @@ One ``.npz`` file per model, replaced atomically: keys and vectors can never dis
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from index.embedder import Vectors
+from index.npz import save_npz
 
 MAX_ROWS = 200_000
 
@@ -46,15 +46,8 @@ class EmbeddingCache:
         ordered = ordered[:MAX_ROWS]
         if not ordered:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp.npz")
-        try:
-            np.savez(
-                tmp,
-                keys=np.array(ordered),
-                vectors=np.stack([self._rows[key] for key in ordered]).astype(np.float32),
-            )
-            os.replace(tmp, self.path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)  # a full disk must not leave half a file behind
-            raise
+        save_npz(
+            self.path,
+            keys=np.array(ordered),
+            vectors=np.stack([self._rows[key] for key in ordered]).astype(np.float32),
+        )

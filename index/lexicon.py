@@ -9,7 +9,6 @@ newline-joined UTF-8, no pickle.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -18,6 +17,7 @@ from zipfile import BadZipFile
 import numpy as np
 
 from index.bm25 import Array, Bm25Matrix
+from index.npz import save_npz
 from index.terms import stem, words
 
 # A document without terms still gets one, so bm25s's average length counts it.
@@ -155,20 +155,13 @@ class WordCache:
         flat = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
         # Only the words of the rows kept, so the file does not grow with every edit.
         kept, flat = np.unique(flat, return_inverse=True)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp.npz")
-        try:
-            np.savez(
-                tmp,
-                keys=np.array(ordered),
-                offsets=offsets,
-                ids=flat.astype(np.int32),
-                words=_join([self.vocabulary[w] for w in kept.tolist()]),
-            )
-            os.replace(tmp, self.path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        save_npz(
+            self.path,
+            keys=np.array(ordered),
+            offsets=offsets,
+            ids=flat.astype(np.int32),
+            words=_join([self.vocabulary[w] for w in kept.tolist()]),
+        )
 
 
 def _join(strings: list[str]) -> Array:
