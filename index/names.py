@@ -169,7 +169,7 @@ class NameIndex:
     def _by_author(self, words: set[str], kinds: set[str]) -> dict[str, float]:
         """An author and a word of the title, or the kind: "karpathy's tokenizer video"."""
         found: dict[str, float] = {}
-        for author in words & self._authors.keys():
+        for author in sorted(words & self._authors.keys()):
             asked = words - {author} - KIND_WORDS.keys()
             for resource_id, kind, titled in self._authors[author]:
                 shared = len(asked.intersection(titled))
