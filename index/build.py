@@ -13,9 +13,10 @@ from typing import Any
 import numpy as np
 
 from catalog import Catalog
+from index.asked import AskedVectors, asked_questions
 from index.cache import EmbeddingCache
 from index.dense import APPROXIMATE_FROM, DenseIndex
-from index.documents import build_documents, document_hash
+from index.documents import build_documents, document_hash, text_hash
 from index.embedder import Embedder
 from index.errors import BuildFailed, IndexProblem
 from index.lexical import LexicalIndex
@@ -107,6 +108,7 @@ def _build(
             progress(min(start + BATCH, len(todo)), len(todo))
     matrix = _stack(vectors)
     dense = DenseIndex.build(matrix, approximate_from)
+    asked, asked_hashes = _asked(catalog, documents, matrix, embedder, cache)
     words = WordCache(index_dir, reuse=not full)
     word_ids, offsets = words.words(hashes, [document.indexed for document in documents])
     lexicon = tabulate(word_ids, offsets, words.vocabulary)
@@ -114,8 +116,36 @@ def _build(
     names = NameIndex.build(catalog.resources, lexical.document_frequency)
     report = _report(documents, hashes, previous, len(todo), started)
     manifest = _manifest(catalog, embedder, documents, dense, report)
-    version = write_version(index_dir, manifest, documents, dense, catalog, lexicon, names, hashes)
-    return report, version, (cache, words), set(hashes)
+    version = write_version(
+        index_dir, manifest, documents, dense, catalog, lexicon, names, hashes, asked
+    )
+    return report, version, (cache, words), set(hashes) | asked_hashes
+
+
+def _asked(
+    catalog: Catalog,
+    documents: list[Document],
+    matrix: np.ndarray[Any, Any],
+    embedder: Embedder,
+    cache: EmbeddingCache,
+) -> tuple[AskedVectors, set[str]]:
+    """One vector per learner question, embedded once and cached like documents.
+
+    An entry without questions (a maintainer's new one) stands in with its own vector, so the
+    third ranking does not push it below the entries that have them.
+    """
+    asked = asked_questions(documents, {r.id: r.questions for r in catalog.resources})
+    hashes = [text_hash(question) for _, question in asked]
+    todo = [n for n, h in enumerate(hashes) if cache.get(h) is None]
+    for start in range(0, len(todo), BATCH):
+        chunk = todo[start : start + BATCH]
+        cache.put([hashes[n] for n in chunk], embedder.encode([asked[n][1] for n in chunk]))
+    vectors = [cache.get(h) for h in hashes]
+    asking = {row for row, _ in asked}
+    silent = [r for r, d in enumerate(documents) if d.is_resource and r not in asking]
+    vectors += [matrix[row] for row in silent]
+    rows = np.array([row for row, _ in asked] + silent, dtype=np.int32)
+    return AskedVectors(_stack(vectors), rows), set(hashes)
 
 
 def _stack(vectors: list[np.ndarray[Any, Any] | None]) -> np.ndarray[Any, Any]:

@@ -93,7 +93,7 @@ class Engine:
         """
         version = current_version(index_dir)
         manifest, documents, dense = load_version(version)
-        lexicon, names = load_tables(version, manifest, len(documents))
+        lexicon, names, asked = load_tables(version, manifest, len(documents))
         if manifest.get("model") != embedder.name:
             raise IndexCorrupt(
                 f"index was built with {manifest.get('model')!r}, not {embedder.name!r}: rebuild it"
@@ -122,7 +122,7 @@ class Engine:
             served,
             embedder,
             documents,
-            Retriever(documents, dense, LexicalIndex(lexicon)),
+            Retriever(documents, dense, LexicalIndex(lexicon), asked),
             names,
             manifest,
             index_dir,
@@ -226,7 +226,13 @@ class Engine:
             else query.terms
         )
         candidates = (
-            self.retriever.retrieve(vector, terms, mode=mode, dense_weight=self.policy.dense_weight)
+            self.retriever.retrieve(
+                vector,
+                terms,
+                mode=mode,
+                dense_weight=self.policy.dense_weight,
+                asked_weight=self.policy.asked_weight,
+            )
             if question
             else []
         )

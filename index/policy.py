@@ -62,6 +62,8 @@ class AnswerPolicy:
     partial_at: float
     # Fusion: the meaning ranking's weight beside the words' (1.0) in reciprocal rank fusion.
     dense_weight: float = 0.4
+    # ... and the resources ranked by their closest learner question (index.asked).
+    asked_weight: float = 0.4
     # Resources: recommended when this close in meaning, or sharing words and this close.
     resource_floor: float = 0.30
     lexical_floor: float = 0.18

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.asked import AskedVectors
 from index.dense import DenseIndex
 from index.fusion import reciprocal_rank_fusion
 from index.lexical import LexicalIndex
@@ -36,11 +37,16 @@ class Retriever:
     """Scores every document for a query vector and text; one instance per index version."""
 
     def __init__(
-        self, documents: Sequence[Document], dense: DenseIndex, lexical: LexicalIndex
+        self,
+        documents: Sequence[Document],
+        dense: DenseIndex,
+        lexical: LexicalIndex,
+        asked: AskedVectors | None = None,
     ) -> None:
         self.documents = documents
         self.dense = dense
         self.lexical = lexical
+        self.asked = asked
 
     def retrieve(
         self,
@@ -49,11 +55,13 @@ class Retriever:
         limit: int = CANDIDATES,
         mode: str = "fused",
         dense_weight: float = 1.0,
+        asked_weight: float = 0.0,
     ) -> list[Candidate]:
         """Candidates best first for the query's vector and catalog terms.
 
         ``mode`` is fused, dense or lexical (for measuring each); ``dense_weight`` is the
-        meaning ranking's share in the fusion beside the words' (the answer policy's, per model).
+        meaning ranking's share in the fusion beside the words' (the answer policy's, per model),
+        ``asked_weight`` that of the resources ranked by their closest learner question.
         """
         if not self.documents:
             return []
@@ -69,9 +77,11 @@ class Retriever:
             rankings = [lexical_ranking]
         else:
             rankings = [dense_ranking, lexical_ranking]
-        fused = reciprocal_rank_fusion(
-            rankings, weights=[dense_weight, 1.0] if len(rankings) == 2 else None
-        )
+        weights = [dense_weight, 1.0] if len(rankings) == 2 else [1.0]
+        if mode == "fused" and asked_weight and self.asked is not None:
+            rankings.append(self.asked.ranking(vector, limit))
+            weights.append(asked_weight)
+        fused = reciprocal_rank_fusion(rankings, weights=weights)
         dense_rank = {row: rank for rank, row in enumerate(dense_ranking)}
         lexical_rank = {row: rank for rank, row in enumerate(lexical_ranking)}
         order = sorted(fused, key=lambda row: -fused[row])

@@ -3,7 +3,7 @@
     INDEX_DIR/
       CURRENT                 name of the version being served (replaced atomically)
       versions/<name>/        manifest.json, vectors.faiss, documents.jsonl, catalog.jsonl,
-                              lexical.npz (terms, BM25, spellings), names.json
+                              lexical.npz (terms, BM25, spellings), names.json, asked.npz
       cache/                  embeddings-<model>.npz and words.npz, by text hash
       build.lock              held while a build runs
 
@@ -33,6 +33,7 @@ from typing import Any
 from catalog import Catalog
 from catalog.derived import Derived
 from catalog.snapshot import dump_snapshot, read_snapshot
+from index.asked import AskedVectors
 from index.dense import DenseIndex
 from index.errors import (
     BadIndexLocation,
@@ -51,7 +52,8 @@ from index.stored_documents import StoredDocuments
 # 4: lexical.npz and names.json: what loading used to recompute from the documents;
 #    catalog.jsonl: the snapshot one resource per line, each parsed when first read;
 #    hashes.json: each document's text hash, for the next build's report.
-FORMAT = 4
+# 5: asked.npz: one vector per learner question of each resource.
+FORMAT = 5
 KEEP_VERSIONS = 2
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
@@ -59,6 +61,7 @@ DOCUMENTS = "documents.jsonl"
 CATALOG = "catalog.jsonl"
 LEXICON = "lexical.npz"
 NAMES = "names.json"
+ASKED = "asked.npz"
 # Each document's id and text hash: what the next build compares against, without parsing.
 HASHES = "hashes.json"
 CHOOSE = "choose another with --index or STUDYBOT_INDEX_DIR"
@@ -143,16 +146,17 @@ def load_version(version: Path) -> tuple[dict[str, Any], Sequence[Document], Den
 
 def load_tables(
     version: Path, manifest: dict[str, Any], documents: int
-) -> tuple[Lexicon, NameIndex]:
-    """The lexicon and the name index of a version, checked against their checksums."""
+) -> tuple[Lexicon, NameIndex, AskedVectors]:
+    """The lexicon, name index and learner questions of a version, checked by checksum."""
     try:
         lexicon = Lexicon.load(io.BytesIO(_verified(version, LEXICON, manifest)))
         names = NameIndex.from_json(json.loads(_verified(version, NAMES, manifest)))
+        asked = AskedVectors.load(_verified(version, ASKED, manifest), documents)
     except (OSError, ValueError) as error:
         raise IndexCorrupt(f"damaged index files in {version}: {error}") from None
     if lexicon.matrix.documents != documents:
         raise IndexCorrupt(f"index files in {version} disagree on the number of documents")
-    return lexicon, names
+    return lexicon, names, asked
 
 
 def stored_hashes(index_dir: Path) -> dict[str, str]:
@@ -204,6 +208,7 @@ def write_version(
     lexicon: Lexicon,
     names: NameIndex,
     hashes: list[str],
+    asked: AskedVectors,
 ) -> Path:
     """Write a complete version beside the served one and return its final path."""
     versions = index_dir / "versions"
@@ -219,6 +224,7 @@ def write_version(
         dense.save(staging / VECTORS)
         lexicon.save(staging / LEXICON)
         (staging / NAMES).write_text(json.dumps(names.to_json(), ensure_ascii=False), "utf-8")
+        asked.save(staging / ASKED)
         (staging / CATALOG).write_text(dump_snapshot(catalog), encoding="utf-8")
         manifest = {
             **manifest,

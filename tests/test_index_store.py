@@ -15,6 +15,7 @@ import pytest
 from bot.ops import check_health
 from catalog import load_catalog
 from index import Engine, IndexCorrupt, build_index
+from index.asked import AskedVectors
 from index.documents import build_documents
 from index.lexical import LexicalIndex
 from index.names import NameIndex
@@ -65,7 +66,7 @@ def test_spellings_and_frequencies_are_counted_from_the_texts() -> None:
     )
 
 
-@pytest.mark.parametrize("name", ["lexical.npz", "names.json"])
+@pytest.mark.parametrize("name", ["lexical.npz", "names.json", "asked.npz"])
 @pytest.mark.parametrize("damage", ["bit", "truncate"])
 def test_a_damaged_lexical_or_names_file_is_reported_not_served(
     catalog_dir: Path, tmp_path: Path, name: str, damage: str
@@ -100,6 +101,27 @@ def test_a_damaged_catalog_snapshot_is_reported_at_load(catalog_dir: Path, tmp_p
         Engine.load(index_dir, catalog_dir, FakeEmbedder())
 
 
+def test_a_resource_ranks_by_its_closest_learner_question() -> None:
+    unit = np.eye(3, dtype=np.float32)
+    # Resource row 4 has two questions (axes 0 and 1), row 9 one (axis 2).
+    asked = AskedVectors(unit, np.array([4, 4, 9], dtype=np.int32))
+    assert asked.ranking(np.array([0.1, 0.2, 0.9], dtype=np.float32), 5) == [9, 4]
+    assert asked.ranking(np.array([0.0, 0.9, 0.3], dtype=np.float32), 5) == [4, 9]
+    assert asked.ranking(np.array([0.0, 0.9, 0.3], dtype=np.float32), 1) == [4]
+
+
+def test_learner_questions_are_stored_with_the_resources_they_belong_to(
+    real_engine: Engine,
+) -> None:
+    asked = real_engine.retriever.asked
+    assert asked is not None
+    documents = real_engine.documents
+    owners = {documents[row].ref for row in asked.rows.tolist()}
+    assert owners == {r.id for r in real_engine.catalog.resources}
+    resources = real_engine.catalog.resources
+    assert len(asked.rows) == sum(max(1, len(r.questions)) for r in resources)
+
+
 def comparable(answer: Any) -> dict[str, Any]:
     shown = answer.to_json()
     del shown["timings_ms"]
@@ -114,7 +136,7 @@ def test_answers_from_the_stored_tables_equal_a_fresh_build(real_engine: Engine)
         catalog,
         real_engine.embedder,
         documents,
-        Retriever(documents, real_engine.retriever.dense, lexical),
+        Retriever(documents, real_engine.retriever.dense, lexical, real_engine.retriever.asked),
         NameIndex.build(catalog.resources, lexical.document_frequency),
         real_engine.manifest,
         real_engine.index_dir,

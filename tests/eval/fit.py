@@ -29,7 +29,7 @@ from tests.eval.dataset import Case, cases
 
 L2 = 1.0
 # The goals with a margin: thresholds picked at exactly the goal miss it on half of unseen sets.
-HONEST_UNCOVERED = 0.95
+HONEST_UNCOVERED = 0.90
 NOTHING_FOR_ANSWERABLE = 0.025
 
 
