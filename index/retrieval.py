@@ -14,6 +14,9 @@ from index.lexical import LexicalIndex
 from index.results import Document, MatchedBy
 
 CANDIDATES = 40
+# Entries by their closest learner question: only the first few move the fusion, and each
+# candidate costs the answer time.
+ASKED_CANDIDATES = 10
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class Retriever:
             rankings = [dense_ranking, lexical_ranking]
         weights = [dense_weight, 1.0] if len(rankings) == 2 else [1.0]
         if mode == "fused" and asked_weight and self.asked is not None:
-            rankings.append(self.asked.ranking(vector, limit))
+            rankings.append(self.asked.ranking(vector, ASKED_CANDIDATES))
             weights.append(asked_weight)
         fused = reciprocal_rank_fusion(rankings, weights=weights)
         dense_rank = {row: rank for rank, row in enumerate(dense_ranking)}

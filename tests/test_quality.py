@@ -1,7 +1,7 @@
 """Answer quality with the real model and catalog, on questions written blind and held out.
 
 Floors sit a little under the held-out figures measured with the fitted policy (see the
-README: hit@3 0.830, "nothing" 0.051, declined 0.991, named first 0.981, quotes 0.664), so a
+README: hit@3 0.849, "nothing" 0.042, declined 0.973, named first 0.981, quotes 0.655), so a
 change that makes answers worse for learners fails here. They are regression floors, not the
 issue's goals (the README says which of those are met).
 """
@@ -34,7 +34,7 @@ def test_the_heldout_split_is_big_enough_and_has_every_kind_of_case() -> None:
 
 
 def test_learners_questions_find_a_right_resource_in_the_top_3(heldout: Score) -> None:
-    assert heldout.figures["hit@3"] >= 0.81, "\n".join(heldout.failures.get("hit@3", []))
+    assert heldout.figures["hit@3"] >= 0.82, "\n".join(heldout.failures.get("hit@3", []))
 
 
 def test_the_engine_ranks_better_than_a_plain_faiss_retriever(
@@ -65,7 +65,7 @@ def test_quoted_passages_mostly_address_the_question(heldout: Score) -> None:
 
 def test_uncovered_questions_are_not_answered_as_covered(heldout: Score) -> None:
     figure = heldout.figures["uncovered answered honestly"]
-    assert figure >= 0.8, heldout.failures.get("uncovered answered")
+    assert figure >= 0.9, heldout.failures.get("uncovered answered")
 
 
 @pytest.mark.parametrize(
