@@ -17,6 +17,8 @@ import numpy as np
 from index.results import Document
 
 Array = np.ndarray[Any, Any]
+# An entry has a handful of questions; this many per wanted entry covers the closest ones.
+PER_ENTRY = 8
 
 
 def asked_questions(
@@ -41,7 +43,10 @@ class AskedVectors:
         if not len(self.rows):
             return []
         scores = self.vectors @ vector.ravel()
-        order = np.argsort(-scores, kind="stable")
+        # Only the best few questions can name the first ``limit`` entries: sort those alone.
+        few = min(len(scores), limit * PER_ENTRY)
+        best = np.argpartition(-scores, few - 1)[:few]
+        order = best[np.argsort(-scores[best], kind="stable")]
         ranked: dict[int, None] = {}
         for row in self.rows[order].tolist():
             ranked.setdefault(int(row))
