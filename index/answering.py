@@ -125,23 +125,28 @@ def select_passages(
     policy: AnswerPolicy,
 ) -> list[Passage]:
     """Note sections about the question, the one whose heading names it first; else none."""
-    scored: list[tuple[float, float, Candidate]] = []
+    scored: list[tuple[float, float, bool, Candidate]] = []
     for candidate in candidates:
         document = candidate.document
         if document.is_resource:
             continue
         heading = query.coverage_of(stems_of(document.heading))
-        note = catalog.note(document.ref)
-        if note is not None and document.heading == note.title:
-            heading /= 2  # a note's introduction is headed by its whole topic, not one question
+        introduction = document.position == 0  # headed by the note's whole topic
+        if introduction:
+            heading /= 2
         text = query.coverage_of(stems_of(document.indexed))
         score = candidate.dense + policy.heading_weight * heading + policy.text_weight * text
-        # About the question: its heading or words carry the question's, or it is close in meaning.
         if score >= policy.passage_score and candidate.dense >= policy.lexical_floor:
-            scored.append((score, heading, candidate))
+            # Quoted only when about the question: a heading close to it, or naming its words.
+            about = (candidate.asked or 0.0) >= policy.quote_heading_cosine or (
+                not introduction and heading >= policy.quote_heading_words
+            )
+            scored.append((score, heading, about, candidate))
     scored.sort(key=lambda pair: -pair[0])
     chosen: list[Passage] = []
-    for score, heading, candidate in scored:
+    for score, heading, about, candidate in scored:
+        if not about:
+            break  # the best section is not about the question: no quote rather than a near one
         document = candidate.document
         note = catalog.note(document.ref)
         if note is None or any(

@@ -1,8 +1,11 @@
-"""Learners' questions of each resource (``questions:`` in the catalog), one vector each.
+"""What each document answers, as questions, one vector each.
 
+For a resource, its learners' questions (``questions:`` in the catalog); for a note passage,
+its section heading, which notes phrase as a learner's question ("What is a KV cache?").
 A resource's own vector reads its title, description and questions as one long text; a
 learner's question is closest to another learner's question, so each is also embedded on its
-own, and a resource ranks by its closest question (the third ranking in the fusion).
+own: a resource ranks by its closest question (the third ranking in the fusion), and a passage
+is quoted when its heading is close to what was asked.
 """
 
 from __future__ import annotations
@@ -24,12 +27,13 @@ PER_ENTRY = 8
 def asked_questions(
     documents: Sequence[Document], questions: dict[str, tuple[str, ...]]
 ) -> list[tuple[int, str]]:
-    """(document row, question) for every learner question of every resource document."""
+    """(document row, question): every learner question of every resource, every heading."""
     return [
         (row, question)
         for row, document in enumerate(documents)
-        if document.is_resource
-        for question in questions.get(document.ref, ())
+        for question in (
+            questions.get(document.ref, ()) if document.is_resource else (document.heading,)
+        )
     ]
 
 
@@ -37,32 +41,52 @@ def asked_questions(
 class AskedVectors:
     vectors: Array  # one unit vector per question (an entry without questions: its own)
     rows: Array  # the document row each question belongs to
+    # Which questions rank their document; passages' headings only say how close a quote is.
+    ranks: Array
 
-    def ranking(self, vector: Array, limit: int) -> list[int]:
+    def scores(self, vector: Array) -> Array:
+        """Each question's cosine to the asked one."""
+        return self.vectors @ vector.ravel()
+
+    def closest(self, scores: Array, rows: Sequence[int]) -> dict[int, float]:
+        """The cosine of each document's closest question, for the given document rows."""
+        wanted = np.isin(self.rows, rows)
+        best: dict[int, float] = {}
+        for row, score in zip(self.rows[wanted].tolist(), scores[wanted].tolist(), strict=True):
+            best[row] = max(score, best.get(row, -1.0))
+        return best
+
+    def ranking(self, scores: Array, limit: int) -> list[int]:
         """Document rows by their closest question, best first."""
-        if not len(self.rows):
+        rows, scores = self.rows[self.ranks], scores[self.ranks]
+        if not len(rows):
             return []
-        scores = self.vectors @ vector.ravel()
         # Only the best few questions can name the first ``limit`` entries: sort those alone.
         few = min(len(scores), limit * PER_ENTRY)
         best = np.argpartition(-scores, few - 1)[:few]
         order = best[np.argsort(-scores[best], kind="stable")]
         ranked: dict[int, None] = {}
-        for row in self.rows[order].tolist():
+        for row in rows[order].tolist():
             ranked.setdefault(int(row))
             if len(ranked) >= limit:
                 break
         return list(ranked)
 
     def save(self, path: Any) -> None:
-        np.savez(path, vectors=self.vectors.astype(np.float32), rows=self.rows.astype(np.int32))
+        np.savez(
+            path,
+            vectors=self.vectors.astype(np.float32),
+            rows=self.rows.astype(np.int32),
+            ranks=self.ranks.astype(bool),
+        )
 
     @classmethod
     def load(cls, data: bytes, documents: int) -> AskedVectors:
         with np.load(io.BytesIO(data), allow_pickle=False) as stored:
-            asked = cls(np.asarray(stored["vectors"]), np.asarray(stored["rows"]))
-        if len(asked.vectors) != len(asked.rows) or (
-            len(asked.rows) and int(asked.rows.max()) >= documents
-        ):
+            vectors, rows = np.asarray(stored["vectors"]), np.asarray(stored["rows"])
+            ranks = np.asarray(stored["ranks"])
+        if len(vectors) != len(rows) or len(ranks) != len(rows):
+            raise ValueError("learner questions and their documents differ in number")
+        if len(rows) and int(rows.max()) >= documents:
             raise ValueError("learner questions point past the documents")
-        return asked
+        return cls(vectors, rows, ranks.astype(bool))

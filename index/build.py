@@ -145,7 +145,8 @@ def _asked(
     silent = [r for r, d in enumerate(documents) if d.is_resource and r not in asking]
     vectors += [matrix[row] for row in silent]
     rows = np.array([row for row, _ in asked] + silent, dtype=np.int32)
-    return AskedVectors(_stack(vectors), rows), set(hashes)
+    ranks = np.array([documents[row].is_resource for row in rows.tolist()], dtype=bool)
+    return AskedVectors(_stack(vectors), rows, ranks), set(hashes)
 
 
 def _stack(vectors: list[np.ndarray[Any, Any] | None]) -> np.ndarray[Any, Any]:

@@ -74,6 +74,12 @@ class AnswerPolicy:
     passage_score: float = 0.7
     passage_margin: float = 0.12
     max_passages: int = 1
+    # ... and is quoted only when it is about the question: its heading this close in meaning
+    # to the question (headings read as learners' questions), or its heading carrying this
+    # share of the question's topical words (a note's introduction never counts: its heading
+    # is the whole topic). Fitted for precision: no quote rather than an unrelated one.
+    quote_heading_cosine: float = 2.0
+    quote_heading_words: float = 2.0
     # The digest of the other fields (index.other_fields) the "other" feature was fitted with.
     other_fields: str = ""
     fitted_on: dict[str, Any] = field(default_factory=dict)

@@ -28,6 +28,8 @@ class Candidate:
     fused: float
     dense_rank: int | None
     lexical_rank: int | None
+    # Cosine of the closest question the document answers (a passage: its heading), if known.
+    asked: float | None = None
 
     @property
     def matched_by(self) -> MatchedBy:
@@ -81,8 +83,9 @@ class Retriever:
         else:
             rankings = [dense_ranking, lexical_ranking]
         weights = [dense_weight, 1.0] if len(rankings) == 2 else [1.0]
-        if mode == "fused" and asked_weight and self.asked is not None:
-            rankings.append(self.asked.ranking(vector, ASKED_CANDIDATES))
+        asked = self.asked.scores(vector) if self.asked is not None else None
+        if mode == "fused" and asked_weight and asked is not None and self.asked is not None:
+            rankings.append(self.asked.ranking(asked, ASKED_CANDIDATES))
             weights.append(asked_weight)
         fused = reciprocal_rank_fusion(rankings, weights=weights)
         dense_rank = {row: rank for rank, row in enumerate(dense_ranking)}
@@ -91,6 +94,9 @@ class Retriever:
         missing = [row for row in order if row not in dense_scores]
         if missing:
             dense_scores.update(self._exact_scores(vector, missing))
+        closest = (
+            self.asked.closest(asked, order) if asked is not None and self.asked is not None else {}
+        )
         return [
             Candidate(
                 row=row,
@@ -100,6 +106,7 @@ class Retriever:
                 fused=fused[row],
                 dense_rank=dense_rank.get(row) if mode != "lexical" else None,
                 lexical_rank=lexical_rank.get(row) if mode != "dense" else None,
+                asked=closest.get(row),
             )
             for row in order
         ]

@@ -53,7 +53,8 @@ from index.stored_documents import StoredDocuments
 #    catalog.jsonl: the snapshot one resource per line, each parsed when first read;
 #    hashes.json: each document's text hash, for the next build's report.
 # 5: asked.npz: one vector per learner question of each resource.
-FORMAT = 5
+# 6: asked.npz also holds one vector per passage: its section heading.
+FORMAT = 6
 KEEP_VERSIONS = 2
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"

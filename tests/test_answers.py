@@ -12,9 +12,7 @@ from index.paths import learning_path
 
 
 def test_answer_quotes_the_note_section_that_covers_the_question(engine: Engine) -> None:
-    answer = engine.answer(
-        "What do ZeRO stages partition: optimizer states, gradients, parameters?"
-    )
+    answer = engine.answer("What is ZeRO and what do its stages partition?")
     assert answer.confident
     first = answer.passages[0]
     assert (first.note_id, first.heading) == ("parallelism", "ZeRO")

@@ -104,10 +104,19 @@ def test_a_damaged_catalog_snapshot_is_reported_at_load(catalog_dir: Path, tmp_p
 def test_a_resource_ranks_by_its_closest_learner_question() -> None:
     unit = np.eye(3, dtype=np.float32)
     # Resource row 4 has two questions (axes 0 and 1), row 9 one (axis 2).
-    asked = AskedVectors(unit, np.array([4, 4, 9], dtype=np.int32))
-    assert asked.ranking(np.array([0.1, 0.2, 0.9], dtype=np.float32), 5) == [9, 4]
-    assert asked.ranking(np.array([0.0, 0.9, 0.3], dtype=np.float32), 5) == [4, 9]
-    assert asked.ranking(np.array([0.0, 0.9, 0.3], dtype=np.float32), 1) == [4]
+    asked = AskedVectors(unit, np.array([4, 4, 9], dtype=np.int32), np.ones(3, bool))
+    assert asked.ranking(asked.scores(np.array([0.1, 0.2, 0.9], dtype=np.float32)), 5) == [9, 4]
+    assert asked.ranking(asked.scores(np.array([0.0, 0.9, 0.3], dtype=np.float32)), 5) == [4, 9]
+    assert asked.ranking(asked.scores(np.array([0.0, 0.9, 0.3], dtype=np.float32)), 1) == [4]
+
+
+def test_a_passage_heading_says_how_close_a_quote_is_but_never_ranks_it() -> None:
+    unit = np.eye(3, dtype=np.float32)
+    # Resource row 4 has a question (axis 0); passage row 7's heading is axis 1.
+    asked = AskedVectors(unit[:2], np.array([4, 7], dtype=np.int32), np.array([True, False]))
+    scores = asked.scores(np.array([0.2, 0.9, 0.0], dtype=np.float32))
+    assert asked.ranking(scores, 5) == [4]
+    assert asked.closest(scores, [7, 4]) == pytest.approx({7: 0.9, 4: 0.2})
 
 
 def test_learner_questions_are_stored_with_the_resources_they_belong_to(
@@ -116,10 +125,13 @@ def test_learner_questions_are_stored_with_the_resources_they_belong_to(
     asked = real_engine.retriever.asked
     assert asked is not None
     documents = real_engine.documents
-    owners = {documents[row].ref for row in asked.rows.tolist()}
-    assert owners == {r.id for r in real_engine.catalog.resources}
+    ranking = asked.rows[asked.ranks].tolist()
+    assert {documents[row].ref for row in ranking} == {r.id for r in real_engine.catalog.resources}
     resources = real_engine.catalog.resources
-    assert len(asked.rows) == sum(max(1, len(r.questions)) for r in resources)
+    assert len(ranking) == sum(max(1, len(r.questions)) for r in resources)
+    # ... and every passage has its heading, which never ranks it.
+    headed = asked.rows[~asked.ranks].tolist()
+    assert sorted(headed) == [row for row, d in enumerate(documents) if not d.is_resource]
 
 
 def comparable(answer: Any) -> dict[str, Any]:

@@ -33,6 +33,11 @@ L2 = 1.0
 # so far that answerable questions ("what is byte pair encoding") were called partial.
 HONEST_UNCOVERED = 0.90
 NOTHING_FOR_ANSWERABLE = 0.025
+# Quotes keep a margin over their goal (0.90 of quotes address the question): no quote
+# rather than an unrelated one.
+QUOTES_ADDRESS = 0.92
+HEADING_COSINES = (*np.round(np.arange(0.5, 0.701, 0.01), 2).tolist(), 2.0)
+HEADING_WORDS = (0.0, 0.25, 0.5, 0.75, 0.9, 1.0, 2.0)
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> Logistic:
@@ -96,6 +101,32 @@ def choose_thresholds(
     return answer_at, partial_at
 
 
+def choose_quote_gate(
+    engine: Engine, chosen: Sequence[Case], cosines: Sequence[float], shares: Sequence[float]
+) -> tuple[float, float]:
+    """The heading closeness and heading words a quote needs: the most good quotes among the
+    gates whose quotes address the question at QUOTES_ADDRESS; else the most precise gate."""
+    labelled = [case for case in chosen if case.answer == "covered" and case.quotes is not None]
+    results = []
+    for cosine in cosines:
+        for share in shares:
+            engine.policy = replace(
+                engine.policy, quote_heading_cosine=cosine, quote_heading_words=share
+            )
+            answers = engine.answer_many([case.q for case in labelled])
+            good = [
+                all(f"{p.note_id}#{p.heading}".lower() in {q.lower() for q in case.quotes or ()}
+                    for p in answer.passages)
+                for case, answer in zip(labelled, answers, strict=True)
+                if answer.passages
+            ]  # fmt: skip
+            precision = sum(good) / len(good) if good else 0.0
+            results.append((precision >= QUOTES_ADDRESS, sum(good), precision, cosine, share))
+    best = max(results, key=lambda r: (r[0], r[1], r[2]) if r[0] else (r[0], r[2], r[1]))
+    print(f"quotes: {best[1]} good, {best[2]:.3f} address the question (tuning)")
+    return best[3], best[4]
+
+
 # Without a fitted model the cosine scale is unknown: recommend and quote on words alone.
 WORDS_ONLY = {"resource_floor": 2.0, "lexical_floor": -1.0, "passage_score": 0.5,
               "dense_weight": 1.0}  # fmt: skip
@@ -115,7 +146,7 @@ def fit(
     base = engine.policy
     if model == LEXICAL_ONLY:
         base = replace(base, **WORDS_ONLY)
-    return replace(
+    base = replace(
         base,
         model=model,
         covered=covered,
@@ -129,6 +160,17 @@ def fit(
             "split": "tuning",
         },
     )
+    # Quotes are chosen among the answered questions, so the gate is fitted after the rest.
+    original, engine.policy = engine.policy, base
+    try:
+        # With a known cosine scale, headings close in meaning; else headings sharing words.
+        if model == LEXICAL_ONLY:
+            cosine, words = choose_quote_gate(engine, chosen, (2.0,), HEADING_WORDS)
+        else:
+            cosine, words = choose_quote_gate(engine, chosen, HEADING_COSINES, (1.0, 2.0))
+    finally:
+        engine.policy = original
+    return replace(base, quote_heading_cosine=cosine, quote_heading_words=words)
 
 
 def main() -> None:
