@@ -207,9 +207,17 @@ def prepare_process(settings: Settings) -> None:
     Sets the variables above unless the user did, and where the word tables are cached.
     The hub is kept away by ``local_files_only``, not by ``HF_HUB_OFFLINE``: see
     ``index.embedder``.
+
+    numpy's BLAS (and faiss's) runs on one thread: an answer multiplies one question vector
+    by a few thousand, and waking BLAS threads between onnxruntime's runs cost 2-4 ms an
+    answer against 0.1 ms for the product itself.
     """
+    import numpy  # noqa: F401  (loads its BLAS, so that the limit below reaches it)
+    from threadpoolctl import threadpool_limits
+
     from index import keep_word_tables_in
 
     for name, value in LIBRARY_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
     keep_word_tables_in(settings.models_folder)
+    threadpool_limits(1, user_api="blas")

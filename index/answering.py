@@ -192,6 +192,46 @@ def intent_bonus(query: Query, resource: Resource) -> float:
     return bonus
 
 
+def resource_features(
+    query: Query, candidate: Candidate, position: int, resource: Resource
+) -> dict[str, float]:
+    """What the fitted relevance model ranks a candidate resource by: how each retriever
+    ranked it, how close it and its closest learner question are, how much of the question
+    its text and title carry, and what it is (learners' questions favour explanations)."""
+    stems = stems_of(candidate.document.indexed)
+    return {
+        "fused": candidate.fused,
+        "position": math.log1p(position),
+        "dense": candidate.dense,
+        "dense_rank": 1 / (1 + candidate.dense_rank) if candidate.dense_rank is not None else 0.0,
+        "lexical_rank": (
+            1 / (1 + candidate.lexical_rank) if candidate.lexical_rank is not None else 0.0
+        ),
+        "asked": candidate.asked if candidate.asked is not None else candidate.dense,
+        "coverage": query.coverage_of(stems),
+        "title": query.coverage_of(stems_of(resource.title)),
+        "beginner": float(resource.level == "beginner"),
+        "advanced": float(resource.level == "advanced"),
+        "paper": float(resource.kind == "paper"),
+        "course_or_video": float(resource.kind in ("course", "video")),
+        "repo_or_tool": float(resource.kind in ("repository", "tool")),
+        "free": float(bool(resource.free)),
+    }
+
+
+def rankable(
+    candidates: Sequence[Candidate], catalog: Catalog, policy: AnswerPolicy
+) -> list[tuple[int, Candidate, Resource]]:
+    """(position, candidate, resource) of the candidates that may be recommended."""
+    found = []
+    for position, candidate in enumerate(candidates):
+        document = candidate.document
+        resource = catalog.resource(document.ref) if document.is_resource else None
+        if resource is not None and resource.verified and relevant(candidate, policy):
+            found.append((position, candidate, resource))
+    return found
+
+
 def rank_resources(
     query: Query,
     candidates: Sequence[Candidate],
@@ -201,7 +241,7 @@ def rank_resources(
     k: int,
     policy: AnswerPolicy,
 ) -> list[ResourceHit]:
-    """Named entries first; then matches by score and intent; then what the quotes cite."""
+    """Named entries first; then matches by relevance and intent; then what the quotes cite."""
     ranked: dict[str, ResourceHit] = {}
     for match in names:
         resource = catalog.resource(match.resource_id)
@@ -209,17 +249,19 @@ def rank_resources(
             ranked[resource.id] = ResourceHit(resource, 1.0, "name", "you asked for it by name")
     hits: list[ResourceHit] = []
     cited = {ref for passage in passages[:1] for ref in passage.cites}
-    for candidate in candidates:
-        document = candidate.document
-        resource = catalog.resource(document.ref) if document.is_resource else None
-        if resource is None or resource.id in ranked or not resource.verified:
-            continue
-        if not relevant(candidate, policy):
+    for position, candidate, resource in rankable(candidates, catalog, policy):
+        if resource.id in ranked:
             continue
         hit = resource_hit(query, candidate, resource)
         # An intent lifts entries on the asked topic, not every video or course.
-        on_topic = query.on_topic(stems_of(document.indexed))
-        score = hit.score * (1.0 + intent_bonus(query, resource) * min(1.0, 2 * on_topic))
+        on_topic = query.on_topic(stems_of(candidate.document.indexed))
+        intent = intent_bonus(query, resource) * min(1.0, 2 * on_topic)
+        if policy.relevance is not None:
+            # Added to a probability, an asked kind (0.6) puts matching entries first.
+            features = resource_features(query, candidate, position, resource)
+            score = policy.relevance.probability(features) + intent
+        else:
+            score = hit.score * (1.0 + intent)
         if resource.id in cited:
             score *= 1.0 + CITED_BONUS  # the quoted section recommends it for this very topic
         hits.append(ResourceHit(resource, round(score, 5), hit.matched_by, hit.reason))

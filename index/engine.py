@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from catalog import LEVEL_RANK, Catalog, CatalogError, Resource
-from index.answering import compose_answer, relevant, resource_hit
+from index.answering import compose_answer, rankable, relevant, resource_features, resource_hit
 from index.build import Progress, build_index
 from index.embedder import Embedder
 from index.errors import BuildFailed, IndexCorrupt, IndexNotBuilt, PolicyChanged
@@ -23,13 +23,13 @@ from index.freshness import catalog_changes, stale_notice
 from index.glossary import to_english
 from index.language import foreign_language
 from index.lexical import LexicalIndex
-from index.names import NameIndex
+from index.names import NameIndex, NameMatch
 from index.other_fields import closeness, field_vectors
 from index.paths import find_topic, learning_path
 from index.policy import AnswerPolicy, policy_for
 from index.query import Query, with_context
 from index.results import Answer, BuildReport, Document, LearningPath, ResourceHit
-from index.retrieval import CANDIDATES, Retriever
+from index.retrieval import CANDIDATES, Candidate, Retriever
 from index.store import current_version, load_snapshot, load_tables, load_version
 from index.terms import stem
 
@@ -185,20 +185,10 @@ class Engine:
         ``mode`` (fused, dense or lexical) exists to measure each retriever alone.
         """
         started = time.perf_counter()
-        cleaned = [_clean(question) for question in questions]
-        languages = [foreign_language(question, self._known) for question in cleaned]
-        # A question in another language is read as the English words the glossary knows.
-        read = [
-            to_english(question, language, self._known) if language else question
-            for question, language in zip(cleaned, languages, strict=True)
-        ]
-        queries = [self.retriever.lexical.analyse(text) for text in read]
-        vectors = self._encode([with_context(query.spelled) for query in queries])
-        embed_ms = (time.perf_counter() - started) * 1000 / max(1, len(cleaned))
+        read = self._read(questions)
+        embed_ms = (time.perf_counter() - started) * 1000 / max(1, len(read))
         answers = []
-        for question, language, query, vector in zip(
-            cleaned, languages, queries, vectors, strict=True
-        ):
+        for question, language, query, vector in read:
             t0 = time.perf_counter()
             answer = self._answer(question, query, vector, k, mode, language)
             search_ms = (time.perf_counter() - t0) * 1000
@@ -210,6 +200,59 @@ class Engine:
             answers.append(answer)
         return answers
 
+    def ranking_features(
+        self, questions: Sequence[str]
+    ) -> list[list[tuple[str, dict[str, float]]]]:
+        """For each question, the resources that may be recommended and what the relevance
+        model ranks them by: what ``tests.eval.fit`` fits it on."""
+        found = []
+        for question, _, query, vector in self._read(questions):
+            candidates, _ = self._candidates(question, query, vector, "fused")
+            found.append(
+                [
+                    (resource.id, resource_features(query, candidate, position, resource))
+                    for position, candidate, resource in rankable(
+                        candidates, self.catalog, self.policy
+                    )
+                ]
+            )
+        return found
+
+    def _read(
+        self, questions: Sequence[str]
+    ) -> list[tuple[str, str | None, Query, np.ndarray[Any, Any]]]:
+        """Each question cleaned, its language, how it reads, and its vector (one batch)."""
+        cleaned = [_clean(question) for question in questions]
+        languages = [foreign_language(question, self._known) for question in cleaned]
+        # A question in another language is read as the English words the glossary knows.
+        read = [
+            to_english(question, language, self._known) if language else question
+            for question, language in zip(cleaned, languages, strict=True)
+        ]
+        queries = [self.retriever.lexical.analyse(text) for text in read]
+        vectors = self._encode([with_context(query.spelled) for query in queries])
+        return list(zip(cleaned, languages, queries, vectors, strict=True))
+
+    def _candidates(
+        self, question: str, query: Query, vector: np.ndarray[Any, Any], mode: str
+    ) -> tuple[list[Candidate], list[NameMatch]]:
+        if not question:
+            return [], []
+        # "Where do I start" searches with what it means here, not with its own few words.
+        terms = (
+            self.retriever.lexical.analyse(with_context(query.text)).terms
+            if query.start
+            else query.terms
+        )
+        candidates = self.retriever.retrieve(
+            vector,
+            terms,
+            mode=mode,
+            dense_weight=self.policy.dense_weight,
+            asked_weight=self.policy.asked_weight,
+        )
+        return candidates, self.names.match(question)
+
     def _answer(
         self,
         question: str,
@@ -219,24 +262,7 @@ class Engine:
         mode: str,
         language: str | None = None,
     ) -> Answer:
-        # "Where do I start" searches with what it means here, not with its own few words.
-        terms = (
-            self.retriever.lexical.analyse(with_context(query.text)).terms
-            if query.start
-            else query.terms
-        )
-        candidates = (
-            self.retriever.retrieve(
-                vector,
-                terms,
-                mode=mode,
-                dense_weight=self.policy.dense_weight,
-                asked_weight=self.policy.asked_weight,
-            )
-            if question
-            else []
-        )
-        names = self.names.match(question) if question else []
+        candidates, names = self._candidates(question, query, vector, mode)
         return compose_answer(
             query,
             candidates,

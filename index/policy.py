@@ -37,6 +37,26 @@ FEATURES: tuple[str, ...] = (
 )
 # Without a fitted model the cosine scale is unknown: no feature that reads cosine.
 LEXICAL_FEATURES: tuple[str, ...] = tuple(f for f in FEATURES if f not in ("dense", "other"))
+# What a candidate resource is ranked by (``index.answering.resource_features``).
+RANK_FEATURES: tuple[str, ...] = (
+    "fused",
+    "position",
+    "dense",
+    "dense_rank",
+    "lexical_rank",
+    "asked",
+    "coverage",
+    "title",
+    "beginner",
+    "advanced",
+    "paper",
+    "course_or_video",
+    "repo_or_tool",
+    "free",
+)
+LEXICAL_RANK_FEATURES: tuple[str, ...] = tuple(
+    f for f in RANK_FEATURES if f not in ("dense", "asked")
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +80,9 @@ class AnswerPolicy:
     in_field: Logistic
     answer_at: float
     partial_at: float
+    # P(a tutor would accept this resource for the question), over RANK_FEATURES: how
+    # resources are ranked. Without it (a policy from before it was fitted): by fused rank.
+    relevance: Logistic | None = None
     # Fusion: the meaning ranking's weight beside the words' (1.0) in reciprocal rank fusion.
     dense_weight: float = 0.4
     # ... and the resources ranked by their closest learner question (index.asked).
@@ -105,6 +128,8 @@ class AnswerPolicy:
         values = {key: value for key, value in data.items() if key in known}
         values["covered"] = Logistic(**data["covered"])
         values["in_field"] = Logistic(**data["in_field"])
+        if data.get("relevance"):
+            values["relevance"] = Logistic(**data["relevance"])
         return cls(**values)
 
 

@@ -9,6 +9,7 @@ import pytest
 from catalog import load_catalog
 from index import Engine, UnknownTopic
 from index.paths import learning_path
+from index.policy import AnswerPolicy
 
 
 def test_answer_quotes_the_note_section_that_covers_the_question(engine: Engine) -> None:
@@ -27,6 +28,17 @@ def test_answer_ranks_the_matching_resource_first_with_a_reason(engine: Engine) 
     assert top.resource.id == "gpipe"
     assert top.matched_by in ("lexical", "both")
     assert "pipeline" in top.reason
+
+
+def test_a_policy_from_before_the_relevance_model_still_ranks_by_fused_score(
+    engine: Engine,
+) -> None:
+    stored = {k: v for k, v in engine.policy.to_json().items() if k != "relevance"}
+    engine.policy = AnswerPolicy.from_json(stored)
+    assert engine.policy.relevance is None
+    assert engine.answer("pipeline parallelism micro-batches stages").resources[0].resource.id == (
+        "gpipe"
+    )
 
 
 def test_resources_are_not_repeated(engine: Engine) -> None:

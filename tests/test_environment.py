@@ -138,6 +138,25 @@ def test_prepare_process_sets_library_flags_but_keeps_the_users(
     assert os.environ["TOKENIZERS_PARALLELISM"] == "true"  # the user's choice stands
 
 
+def test_a_prepared_process_multiplies_vectors_on_one_blas_thread() -> None:
+    """Waking BLAS threads for each question's small product doubled the search time."""
+    probe = (
+        "from bot.config import Settings, prepare_process; prepare_process(Settings());"
+        "from threadpoolctl import threadpool_info;"
+        "print(sorted({i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "2"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[1]"
+
+
 OFFLINE_PROBE = """
 import json, socket, sys
 from pathlib import Path

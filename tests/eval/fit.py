@@ -21,6 +21,8 @@ from index.policy import (
     FEATURES,
     LEXICAL_FEATURES,
     LEXICAL_ONLY,
+    LEXICAL_RANK_FEATURES,
+    RANK_FEATURES,
     AnswerPolicy,
     Logistic,
     policy_path,
@@ -127,6 +129,17 @@ def choose_quote_gate(
     return best[3], best[4]
 
 
+def fit_relevance(engine: Engine, chosen: Sequence[Case], names: Sequence[str]) -> Logistic:
+    """P(a labelled resource) over every resource that may be recommended, answerable only."""
+    covered = [case for case in chosen if case.answer == "covered"]
+    x, y = [], []
+    for case, rows in zip(covered, engine.ranking_features([c.q for c in covered]), strict=True):
+        for resource_id, features in rows:
+            x.append([features[n] for n in names])
+            y.append(float(resource_id in case.expect))
+    return fit_logistic(np.array(x), np.array(y), names)
+
+
 # Without a fitted model the cosine scale is unknown: recommend and quote on words alone.
 WORDS_ONLY = {"resource_floor": 2.0, "lexical_floor": -1.0, "passage_score": 0.5,
               "dense_weight": 1.0}  # fmt: skip
@@ -143,9 +156,8 @@ def fit(
     p_cov = np.array([covered.probability(a.features) for a in answers])
     p_field = np.array([in_field.probability(a.features) for a in answers])
     answer_at, partial_at = choose_thresholds(p_cov, p_field, labels)
-    base = engine.policy
-    if model == LEXICAL_ONLY:
-        base = replace(base, **WORDS_ONLY)
+    lexical = model == LEXICAL_ONLY
+    base = replace(engine.policy, **WORDS_ONLY) if lexical else engine.policy
     base = replace(
         base,
         model=model,
@@ -160,11 +172,14 @@ def fit(
             "split": "tuning",
         },
     )
-    # Quotes are chosen among the answered questions, so the gate is fitted after the rest.
     original, engine.policy = engine.policy, base
     try:
+        # Which resources may be recommended depends on the policy's floors: fitted under it.
+        ranked = LEXICAL_RANK_FEATURES if lexical else RANK_FEATURES
+        base = engine.policy = replace(base, relevance=fit_relevance(engine, chosen, ranked))
+        # Quotes are chosen among the answered questions, so the gate is fitted last.
         # With a known cosine scale, headings close in meaning; else headings sharing words.
-        if model == LEXICAL_ONLY:
+        if lexical:
             cosine, words = choose_quote_gate(engine, chosen, (2.0,), HEADING_WORDS)
         else:
             cosine, words = choose_quote_gate(engine, chosen, HEADING_COSINES, (1.0, 2.0))
