@@ -30,10 +30,10 @@ from index.policy import (
 from tests.eval.dataset import Case, cases
 
 L2 = 1.0
-# "Nothing" keeps a margin under its goal (0.03): a threshold at exactly the goal misses it on
-# half of unseen sets. Uncovered honesty sits at its goal: a margin raised the answer threshold
-# so far that answerable questions ("what is byte pair encoding") were called partial.
-HONEST_UNCOVERED = 0.90
+# Each goal keeps a margin: a threshold at exactly the goal misses it on half of unseen sets.
+# "Nothing" <= 0.025 against 0.03; uncovered honesty >= 0.925 against 0.90, one question of
+# the 40 uncovered ones (answer at 0.93: "what is byte pair encoding" is still answered).
+HONEST_UNCOVERED = 0.925
 NOTHING_FOR_ANSWERABLE = 0.025
 # Quotes keep a margin over their goal (0.90 of quotes address the question): no quote
 # rather than an unrelated one.
