@@ -34,7 +34,7 @@ def test_the_heldout_split_is_big_enough_and_has_every_kind_of_case() -> None:
 
 
 def test_learners_questions_find_a_right_resource_in_the_top_3(heldout: Score) -> None:
-    assert heldout.figures["hit@3"] >= 0.84, "\n".join(heldout.failures.get("hit@3", []))
+    assert heldout.figures["hit@3"] >= 0.85, "\n".join(heldout.failures.get("hit@3", []))
 
 
 def test_the_engine_ranks_better_than_a_plain_faiss_retriever(
@@ -45,12 +45,12 @@ def test_the_engine_ranks_better_than_a_plain_faiss_retriever(
 
 
 def test_answerable_questions_rarely_get_nothing(heldout: Score) -> None:
-    assert heldout.figures[FALSE_NOTHING] <= 0.05, heldout.failures.get(FALSE_NOTHING)
+    assert heldout.figures[FALSE_NOTHING] <= 0.04, heldout.failures.get(FALSE_NOTHING)
 
 
 def test_off_topic_questions_and_near_field_traps_are_declined(heldout: Score) -> None:
     figure = heldout.figures["declined (off-topic, traps)"]
-    assert figure >= 0.97, heldout.failures.get("not declined")
+    assert figure >= 0.95, heldout.failures.get("not declined")
 
 
 def test_a_resource_asked_for_by_name_comes_first(heldout: Score) -> None:
