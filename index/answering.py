@@ -247,12 +247,11 @@ def rank_resources(
         resource = catalog.resource(match.resource_id)
         if resource is not None:
             ranked[resource.id] = ResourceHit(resource, 1.0, "name", "you asked for it by name")
-    hits: list[ResourceHit] = []
+    scored: list[tuple[float, Candidate, Resource]] = []
     cited = {ref for passage in passages[:1] for ref in passage.cites}
     for position, candidate, resource in rankable(candidates, catalog, policy):
         if resource.id in ranked:
             continue
-        hit = resource_hit(query, candidate, resource)
         # An intent lifts entries on the asked topic, not every video or course.
         on_topic = query.on_topic(stems_of(candidate.document.indexed))
         intent = intent_bonus(query, resource) * min(1.0, 2 * on_topic)
@@ -261,12 +260,14 @@ def rank_resources(
             features = resource_features(query, candidate, position, resource)
             score = policy.relevance.probability(features) + intent
         else:
-            score = hit.score * (1.0 + intent)
+            score = candidate.fused * (1.0 + intent)
         if resource.id in cited:
             score *= 1.0 + CITED_BONUS  # the quoted section recommends it for this very topic
-        hits.append(ResourceHit(resource, round(score, 5), hit.matched_by, hit.reason))
-    for hit in sorted(hits, key=lambda h: -h.score):
-        ranked.setdefault(hit.resource.id, hit)
+        scored.append((round(score, 5), candidate, resource))
+    scored.sort(key=lambda entry: -entry[0])
+    for score, candidate, resource in scored[: max(0, k - len(ranked))]:
+        hit = resource_hit(query, candidate, resource)  # the reason, for those shown only
+        ranked[resource.id] = ResourceHit(resource, score, hit.matched_by, hit.reason)
     result = list(ranked.values())[:k]
     shown = {hit.resource.id for hit in result}
     for passage in passages:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -48,13 +49,20 @@ class AskedVectors:
         """Each question's cosine to the asked one."""
         return self.vectors @ vector.ravel()
 
+    @cached_property
+    def _groups(self) -> tuple[Array, Array, dict[int, int]]:
+        """Questions ordered by document, where each document's run starts, and its run."""
+        order = np.argsort(self.rows, kind="stable")
+        documents, starts = np.unique(self.rows[order], return_index=True)
+        return order, starts, {int(row): n for n, row in enumerate(documents.tolist())}
+
     def closest(self, scores: Array, rows: Sequence[int]) -> dict[int, float]:
         """The cosine of each document's closest question, for the given document rows."""
-        wanted = np.isin(self.rows, rows)
-        best: dict[int, float] = {}
-        for row, score in zip(self.rows[wanted].tolist(), scores[wanted].tolist(), strict=True):
-            best[row] = max(score, best.get(row, -1.0))
-        return best
+        if not len(self.rows):
+            return {}
+        order, starts, run = self._groups
+        best = np.maximum.reduceat(scores[order], starts).tolist()
+        return {row: best[run[row]] for row in rows if row in run}
 
     def ranking(self, scores: Array, limit: int) -> list[int]:
         """Document rows by their closest question, best first."""
