@@ -30,3 +30,9 @@ class Derived(Generic[T, V]):
             self._kept.clear()  # a catalog this size was replaced: start over
         self._kept[id(item)] = (item, value)
         return value
+
+    def remember(self, item: T, value: V) -> None:
+        """Record a value already known (read back from disk), so it is not derived again."""
+        if len(self._kept) >= self._limit:
+            self._kept.clear()
+        self._kept[id(item)] = (item, value)

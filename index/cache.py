@@ -17,6 +17,12 @@ from index.npz import save_npz
 MAX_ROWS = 200_000
 
 
+def parsed_catalog_dir(index_dir: Path) -> Path:
+    """Where a build keeps the catalog files it parsed (``catalog.parse_cache``), so the next
+    process re-parses only what changed."""
+    return index_dir / "cache" / "parsed"
+
+
 class EmbeddingCache:
     def __init__(self, index_dir: Path, model: str) -> None:
         key = hashlib.sha256(model.encode()).hexdigest()[:16]
