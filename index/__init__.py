@@ -1,7 +1,7 @@
 """The retrieval engine: embeddings + BM25 over the catalog, answers, searches and paths.
 
 Names are imported on first use, so ``studybot tokenize`` or ``catalog check`` never pay for
-FAISS, bm25s or the embedding model.
+FAISS or the embedding model.
 """
 
 from __future__ import annotations
