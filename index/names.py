@@ -241,14 +241,15 @@ def _add(
     if what == "phrase":
         phrases.append((phrase, resource.id))
         return
-    documents = [frequency(stem(t)) for t in required]
-    if is_alias and len(required) == 2 and ordinary and min(documents) > SPECIFIC_DOCS:
+    # Frequencies are looked up only where a rule reads them: most names have none.
+    everyday = is_alias and len(required) == 2 and ordinary
+    if everyday and min(frequency(stem(t)) for t in required) > SPECIFIC_DOCS:
         return  # "neural network" is a topic, not a name; "llama 2" is a name
-    common = len(required) == 1 and documents[0] > RARE_DOCS
     # A title needs two informative words: one ("Transformers") names a topic.
     if not is_alias and informative < 2:
         phrases.append((phrase, resource.id))
         return
+    common = len(required) == 1 and frequency(stem(required[0])) > RARE_DOCS
     kind = resource.kind if common else None
     names.append((resource.id, required, is_alias, kind, resource.kind))
 
