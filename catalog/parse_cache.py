@@ -24,7 +24,7 @@ from catalog.models import Resource
 from catalog.snapshot import resource_from_json, resource_line
 from catalog.yamlfile import LineDict
 
-FORMAT = 1
+FORMAT = 2
 SUFFIX = ".jsonl"
 # The modules that decide what a resource file becomes: a change to any of them is a new parse.
 _CODE = ("loader.py", "models.py", "urls.py", "vocabulary.py", "yamlfile.py", "snapshot.py")
@@ -75,10 +75,9 @@ class ParseCache:
 
 
 def _dump(entries: Entries) -> bytes:
-    lines = []
-    for resource, item in entries:
-        lines.append(json.dumps([item.line, item.key_lines], ensure_ascii=False))
-        lines.append(resource_line(resource))
+    """A header, the lines of every entry as one JSON array, then one resource per line."""
+    lines = [json.dumps([[item.line, item.key_lines] for _, item in entries], ensure_ascii=False)]
+    lines += [resource_line(resource) for resource, _ in entries]
     body = ("\n".join(lines) + "\n").encode("utf-8")
     header = {"format": FORMAT, "code": code_fingerprint(), "sha256": _sha256(body)}
     return json.dumps(header).encode("utf-8") + b"\n" + body
@@ -92,15 +91,14 @@ def _entries(data: bytes) -> Entries:
         raise ValueError("written by other code")
     if meta.get("sha256") != _sha256(body):
         raise ValueError("damaged")
-    lines = body.decode("utf-8").split("\n")[:-1]
-    if len(lines) % 2:
-        raise ValueError("an entry without its resource")
+    where, *texts = body.decode("utf-8").split("\n")[:-1]
+    places = json.loads(where)
+    if len(places) != len(texts):
+        raise ValueError("entries and their lines disagree")
     entries: Entries = []
-    for where, text in zip(lines[::2], lines[1::2], strict=True):
-        line, key_lines = json.loads(where)
+    for (line, key_lines), text in zip(places, texts, strict=True):
         item = LineDict()
-        item.line = int(line)
-        item.key_lines = {str(key): int(value) for key, value in key_lines.items()}
+        item.line, item.key_lines = int(line), dict(key_lines)
         resource = resource_from_json(json.loads(text))
         resource_line.remember(resource, text)
         entries.append((resource, item))

@@ -102,11 +102,35 @@ def build_rows(catalog_dir: Path, index_dir: Path) -> list[Row]:
         (
             "scale: incremental build",
             f"{read + built:.2f} s",
-            f"one entry edited, median of 3: reading the catalog {read:.2f} s + the build "
-            f"{built:.2f} s; " + mark(read + built, 2.0, " s"),
+            f"one entry edited, median of 3 in one process: reading the catalog {read:.2f} s "
+            f"+ the build {built:.2f} s; " + mark(read + built, 2.0, " s"),
         )
     )
+    first.write_text(text, "utf-8")
     return rows
+
+
+def fresh_build_row(catalog_dir: Path, env: dict[str, str]) -> Row:
+    """`studybot index build` in a new process after a one-entry edit, as a maintainer runs it:
+    after an earlier build (which left its caches), median of 3 edits."""
+    command = [sys.executable, "-m", "bot", "index", "build"]
+    subprocess.run(command, env=env, capture_output=True, check=True)
+    first = next(iter(sorted((catalog_dir / "resources").glob("generated-*.yaml"))))
+    text = first.read_text(encoding="utf-8")
+    runs = []
+    for edit in range(3):
+        first.write_text(text.replace("  author: Generated", f"  author: Fresh {edit}", 1), "utf-8")
+        runs.append(
+            timed(lambda: subprocess.run(command, env=env, capture_output=True, check=True))
+        )
+    first.write_text(text, "utf-8")
+    median = statistics.median(runs)
+    return (
+        "scale: incremental build, new process",
+        f"{median:.2f} s",
+        f"`studybot index build` after a one-entry edit, median of 3 (best {min(runs):.2f} s); "
+        + mark(median, 2.0, " s"),
+    )
 
 
 def cold(args: list[str], env: dict[str, str], goal: float) -> Row:
@@ -170,6 +194,7 @@ def main() -> None:
             "STUDYBOT_INDEX_DIR": str(index_dir),
         }
         rows += build_rows(catalog_dir, index_dir)
+        rows.append(fresh_build_row(catalog_dir, env))
         rows.append(cold(["ask", QUESTION], env, 1.5))
         rows.append(cold(["index", "status"], env, 1.0))
         rows.append(warm_row(catalog_dir, index_dir))
