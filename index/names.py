@@ -201,15 +201,16 @@ class NameIndex:
 Plan = tuple[str, str, list[str], bool, bool, int]
 
 
-def _plan(text: str, is_alias: bool) -> Plan | None:
-    tokens = tuple(dict.fromkeys(_tokens(text)))
+def _plan(spoken: list[str], is_alias: bool) -> Plan | None:
+    """The plan of a title or alias whose words (``_words``) are ``spoken``."""
+    tokens = tuple(dict.fromkeys(t for t in spoken if t not in STOPWORDS))
     required = [t for t in tokens if t not in KIND_WORDS]
     if not required:
         return None
     if len(required) == 1 and len(required[0]) < MIN_ONE_WORD:
         return None  # "pi" names a paper only for someone who already knows it
-    phrase = " ".join(_words(text))
-    if is_alias and len(required) == 1 and len(_words(text)) - len(tokens) >= 2:
+    phrase = " ".join(spoken)
+    if is_alias and len(required) == 1 and len(spoken) - len(tokens) >= 2:
         # "but what is a gpt" is a title said in full, not the word "gpt".
         return ("phrase", phrase, required, is_alias, False, 0)
     ordinary = all(zipf(t) >= ORDINARY_ZIPF and not t.isdigit() for t in required)
@@ -220,8 +221,9 @@ def _plan(text: str, is_alias: bool) -> Plan | None:
 def _resource_plans(resource: Resource) -> tuple[list[Plan], list[str], list[str]]:
     """Plans of its title and aliases, the words of both, and the words naming its author."""
     texts = [(resource.title, False)] + [(a, True) for a in resource.aliases]
-    plans = [plan for text, is_alias in texts if (plan := _plan(text, is_alias))]
-    titled = sorted({t for text, _ in texts for t in _tokens(text)})
+    spoken = [(_words(text), is_alias) for text, is_alias in texts]  # each text read once
+    plans = [plan for words, is_alias in spoken if (plan := _plan(words, is_alias))]
+    titled = sorted({t for words, _ in spoken for t in words if t not in STOPWORDS})
     return plans, titled, sorted(_author_words(resource.author))
 
 
