@@ -120,8 +120,9 @@ def _sha256(data: bytes) -> str:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Temporary file renamed into place: a reader sees a whole file or none."""
-    tmp = path.with_suffix(".tmp")
+    """Temporary file renamed into place: a reader sees a whole file or none. The temporary
+    name is this process's own, so two processes saving the same file never share one."""
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         tmp.write_bytes(data)
         os.replace(tmp, path)
