@@ -170,7 +170,7 @@ class _Reader:
             for position, item in enumerate(data, start=1):
                 resource = self.resource(item, path, position)
                 if resource is not None:
-                    entries.append((resource, item))
+                    entries.append((resource, LineDict.lines(item.line, item.key_lines)))
             loaded += [(resource, shown, item) for resource, item in entries]
             if len(self.problems) == problems:
                 _remember(digest, entries)

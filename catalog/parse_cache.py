@@ -97,11 +97,9 @@ def _entries(data: bytes) -> Entries:
         raise ValueError("entries and their lines disagree")
     entries: Entries = []
     for (line, key_lines), text in zip(places, texts, strict=True):
-        item = LineDict()
-        item.line, item.key_lines = int(line), dict(key_lines)
         resource = resource_from_json(json.loads(text))
         resource_line.remember(resource, text)
-        entries.append((resource, item))
+        entries.append((resource, LineDict.lines(int(line), dict(key_lines))))
     return entries
 
 
