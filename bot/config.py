@@ -148,8 +148,9 @@ class Locations:
     def catalog(self) -> Catalog:
         """The catalog on disk, parsed and validated: for builds and maintainer commands."""
         from catalog import load_catalog
+        from index import parsed_catalog_dir
 
-        return load_catalog(self.catalog_dir)
+        return load_catalog(self.catalog_dir, parsed_catalog_dir(self.index_dir))
 
     def served_catalog(self) -> Catalog:
         """The catalog the served index was built from; the live one when there is no index."""

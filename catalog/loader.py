@@ -13,25 +13,32 @@ from pydantic import ValidationError
 
 from catalog.errors import CatalogError, Problem
 from catalog.models import Catalog, Note, Resource, check_id
+from catalog.parse_cache import ParseCache
 from catalog.sources import RESOURCES_DIR, TOPICS_FILE, Listing, list_sources
 from catalog.validate import validate
 from catalog.yamlfile import LineDict, YamlProblem, parse_yaml, read_source
 
 
-def load_catalog(root: str | Path) -> Catalog:
-    """The catalog at ``root``; raises CatalogError listing every problem found."""
-    catalog, problems = check_catalog(root)
+def load_catalog(root: str | Path, parsed: Path | None = None) -> Catalog:
+    """The catalog at ``root``; raises CatalogError listing every problem found.
+
+    ``parsed``: a folder where resource files parsed by earlier processes are kept
+    (``catalog.parse_cache``), so a fresh process re-parses only the files that changed.
+    """
+    catalog, problems = check_catalog(root, parsed)
     if problems or catalog is None:
         raise CatalogError(problems)
     return catalog
 
 
-def check_catalog(root: str | Path) -> tuple[Catalog | None, list[Problem]]:
+def check_catalog(
+    root: str | Path, parsed: Path | None = None
+) -> tuple[Catalog | None, list[Problem]]:
     """Load and validate; the catalog is None when anything is wrong."""
     root = Path(root)
     if not root.is_dir():
         return None, [Problem(str(root), 1, "catalog folder not found")]
-    reader = _Reader(root)
+    reader = _Reader(root, ParseCache(parsed))
     listing = list_sources(root)
     for path, reason in listing.refused:
         reader.problems.append(Problem(reader.shown(path), 1, reason))
@@ -41,6 +48,7 @@ def check_catalog(root: str | Path) -> tuple[Catalog | None, list[Problem]]:
     problems = reader.problems + validate(
         resources, notes, topics, known=reader.invalid_ids, check_references=not reader.unreadable
     )
+    reader.cache.save(keep=reader.digests)
     if problems:
         # A missing foundation (no topics, no resources) first: everything else follows from it.
         return None, sorted(problems, key=lambda p: (p not in reader.causes, p))
@@ -56,8 +64,11 @@ def check_catalog(root: str | Path) -> tuple[Catalog | None, list[Problem]]:
 
 
 class _Reader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache: ParseCache | None = None) -> None:
         self.root = root
+        self.cache = cache or ParseCache(None)
+        # Content hashes of the resource files read: what the parse cache keeps.
+        self.digests: set[str] = set()
         self.problems: list[Problem] = []
         self.digest = hashlib.sha256()
         # Ids of entries that failed validation, and whether a whole resource file was
@@ -136,8 +147,13 @@ class _Reader:
             text = self.read(path)
             digest = str(self.sources[self.relative(path)][2]) if text is not None else ""
             shown = self.shown(path)  # once per file: it asks the OS for the working folder
-            if digest in _PARSED:
-                loaded += [(resource, shown, item) for resource, item in _PARSED[digest]]
+            self.digests.add(digest)
+            known = _PARSED.get(digest)
+            if known is None:
+                known = self.cache.get(digest)
+            if known is not None:
+                _remember(digest, known)
+                loaded += [(resource, shown, item) for resource, item in known]
                 continue
             problems = len(self.problems)
             data = self.yaml(text, path) if text is not None else None
@@ -154,10 +170,11 @@ class _Reader:
             for position, item in enumerate(data, start=1):
                 resource = self.resource(item, path, position)
                 if resource is not None:
-                    entries.append((resource, item))
+                    entries.append((resource, LineDict.lines(item.line, item.key_lines)))
             loaded += [(resource, shown, item) for resource, item in entries]
             if len(self.problems) == problems:
                 _remember(digest, entries)
+                self.cache.put(digest, entries)
         return loaded
 
     def resource(self, item: Any, path: Path, position: int) -> Resource | None:

@@ -41,13 +41,13 @@ def dump_snapshot(catalog: Catalog) -> str:
             for note in catalog.notes
         ],
     }
-    lines = [_encode(header)] + [_resource_line(resource) for resource in catalog.resources]
+    lines = [_encode(header)] + [resource_line(resource) for resource in catalog.resources]
     return "\n".join(lines) + "\n"
 
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 # An entry reloaded unchanged is the same object: its line is written once per process.
-_resource_line: Derived[Resource, str] = Derived(lambda r: _encode(r.model_dump(mode="json")))
+resource_line: Derived[Resource, str] = Derived(lambda r: _encode(r.model_dump(mode="json")))
 
 
 def read_snapshot(data: bytes) -> Catalog:
@@ -109,7 +109,7 @@ class SnapshotResources(Sequence[Resource]):
         built = self._built[index]
         if built is None:
             try:
-                built = self._built[index] = _resource(json.loads(self._texts[index]))
+                built = self._built[index] = resource_from_json(json.loads(self._texts[index]))
             except (KeyError, TypeError, AttributeError) as error:
                 raise ValueError(f"incomplete resource in the snapshot: {error!r}") from None
         return built
@@ -122,7 +122,8 @@ class SnapshotResources(Sequence[Resource]):
         return None if row is None else self[row]
 
 
-def _resource(item: dict[str, Any]) -> Resource:
+def resource_from_json(item: dict[str, Any]) -> Resource:
+    """A resource from its ``model_dump`` JSON, validated when it was written (not again)."""
     values = dict(item)
     for key in _TUPLE_FIELDS:
         if key in values:

@@ -26,6 +26,14 @@ class LineDict(dict[str, Any]):
     def line_of(self, key: object) -> int:
         return self.key_lines.get(str(key), self.line)
 
+    @classmethod
+    def lines(cls, line: int, key_lines: dict[str, int]) -> LineDict:
+        """Only where a mapping and its keys were, without the values: what an entry's
+        problems need once it is loaded, and nothing for the garbage collector to walk."""
+        mapping = cls()
+        mapping.line, mapping.key_lines = line, key_lines
+        return mapping
+
 
 class _LineLoader(yaml.SafeLoader):
     pass

@@ -1,7 +1,7 @@
 """The retrieval engine: embeddings + BM25 over the catalog, answers, searches and paths.
 
 Names are imported on first use, so ``studybot tokenize`` or ``catalog check`` never pay for
-FAISS, bm25s or the embedding model.
+FAISS or the embedding model.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ _EXPORTS = {
     "catalog_changes": "index.freshness",
     "current_version": "index.store",
     "load_snapshot": "index.store",
+    "parsed_catalog_dir": "index.cache",
     "load_tables": "index.store",
     "verify_files": "index.store",
     "load_version": "index.store",
@@ -92,6 +93,7 @@ __all__ = [
     "load_snapshot",
     "load_tables",
     "load_version",
+    "parsed_catalog_dir",
     "read_manifest",
     "split_tokens",
     "verify_files",
@@ -100,6 +102,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from index.build import Progress, build_index
+    from index.cache import parsed_catalog_dir
     from index.embedder import Embedder, SentenceTransformerEmbedder, default_embedder
     from index.engine import Engine, IndexStatus
     from index.errors import (

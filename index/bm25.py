@@ -46,8 +46,9 @@ class Bm25Matrix:
             )
         average = lengths.mean()  # bm25s: np.array(lengths).mean(), the same pairwise sum
         rows = np.repeat(np.arange(documents, dtype=np.int64), lengths)
-        pairs, counts = np.unique(rows * terms + term_ids.astype(np.int64), return_counts=True)
-        row, term = pairs // terms, pairs % terms
+        # Sorted by term, then document: already the matrix's column order.
+        pairs, counts = np.unique(term_ids.astype(np.int64) * documents + rows, return_counts=True)
+        term, row = pairs // documents, pairs % documents
         frequency = np.bincount(term, minlength=terms)
         # math.log per distinct frequency, as bm25s (numpy's log may differ in the last bit).
         distinct = set(frequency.tolist())
@@ -56,10 +57,9 @@ class Bm25Matrix:
         tf = counts.astype(np.float32).astype(np.float64)
         tfc = tf / (K1 * ((1 - B) + B * lengths[row].astype(np.float64) / average) + tf)
         scores = (idf[term].astype(np.float64) * tfc).astype(np.float32)
-        order = np.argsort(term, kind="stable")
         indptr = np.zeros(terms + 1, dtype=np.int64)
         np.cumsum(frequency, out=indptr[1:])
-        return cls(scores[order], row[order].astype(np.int32), indptr, documents)
+        return cls(scores, row.astype(np.int32), indptr, documents)
 
     def frequency(self) -> Array:
         """How many documents use each term."""

@@ -220,7 +220,7 @@ def _manifest(
 
 def _library_versions() -> dict[str, str]:
     found = {"python": platform.python_version()}
-    for name in ("studybot", "faiss-cpu", "bm25s", "numpy", "sentence-transformers", "torch"):
+    for name in ("studybot", "faiss-cpu", "numpy", "sentence-transformers", "torch"):
         try:
             found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

@@ -1,6 +1,7 @@
 """Embeddings cached by (model, text hash), so a rebuild embeds only what changed.
 
-One ``.npz`` file per model, replaced atomically: keys and vectors can never disagree.
+One ``.npz`` file per model, with the rows of recent builds appended beside it
+(``index.segments``); each file is written atomically, so its keys and vectors never disagree.
 """
 
 from __future__ import annotations
@@ -11,24 +12,36 @@ from typing import Any
 
 import numpy as np
 
+from index import segments
 from index.embedder import Vectors
-from index.npz import save_npz
 
 MAX_ROWS = 200_000
 
 
+def parsed_catalog_dir(index_dir: Path) -> Path:
+    """Where a build keeps the catalog files it parsed (``catalog.parse_cache``), so the next
+    process re-parses only what changed."""
+    return index_dir / "cache" / "parsed"
+
+
 class EmbeddingCache:
+    """Vectors by text hash, for one model; a save writes only the rows added (``segments``)."""
+
     def __init__(self, index_dir: Path, model: str) -> None:
         key = hashlib.sha256(model.encode()).hexdigest()[:16]
         self.path = index_dir / "cache" / f"embeddings-{key}.npz"
         self._rows: dict[str, np.ndarray[Any, Any]] = {}
-        try:
-            with np.load(self.path, allow_pickle=False) as data:
-                keys, vectors = data["keys"], data["vectors"]
-        except (OSError, ValueError, KeyError, EOFError):
-            return
-        if len(keys) == len(vectors):
-            self._rows = {str(k): vectors[row] for row, k in enumerate(keys)}
+        self._added: dict[str, None] = {}
+        base, extra = segments.load(self.path, ("keys", "vectors"))
+        self._base_rows = self._read(base)
+        self._appended_rows = sum(self._read(arrays) for arrays in extra)
+
+    def _read(self, arrays: segments.Arrays | None) -> int:
+        if arrays is None or len(arrays["keys"]) != len(arrays["vectors"]):
+            return 0
+        keys, vectors = arrays["keys"], arrays["vectors"]
+        self._rows.update({str(k): vectors[row] for row, k in enumerate(keys)})
+        return len(keys)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -39,15 +52,26 @@ class EmbeddingCache:
     def put(self, hashes: list[str], vectors: Vectors) -> None:
         for key, vector in zip(hashes, vectors, strict=True):
             self._rows[key] = vector
+            self._added[key] = None
 
     def save(self, keep: set[str]) -> None:
-        """Persist, the rows in ``keep`` first, then older ones up to MAX_ROWS."""
-        ordered = [k for k in self._rows if k in keep] + [k for k in self._rows if k not in keep]
-        ordered = ordered[:MAX_ROWS]
-        if not ordered:
+        """Persist the rows added: appended, or with a rewrite of the base that keeps the rows
+        in ``keep`` first, then older ones up to MAX_ROWS."""
+        if not self._added:
             return
-        save_npz(
-            self.path,
-            keys=np.array(ordered),
-            vectors=np.stack([self._rows[key] for key in ordered]).astype(np.float32),
-        )
+        if segments.should_rewrite(
+            self.path, self._base_rows, self._appended_rows + len(self._added)
+        ):
+            ordered = [k for k in self._rows if k in keep]
+            ordered += [k for k in self._rows if k not in keep]
+            ordered = ordered[:MAX_ROWS]
+            segments.rewrite(self.path, **self._arrays(ordered))
+            self._base_rows, self._appended_rows = len(ordered), 0
+        else:
+            segments.append(self.path, **self._arrays(list(self._added)))
+            self._appended_rows += len(self._added)
+        self._added.clear()
+
+    def _arrays(self, keys: list[str]) -> dict[str, np.ndarray[Any, Any]]:
+        vectors = np.stack([self._rows[key] for key in keys]).astype(np.float32)
+        return {"keys": np.array(keys), "vectors": vectors}

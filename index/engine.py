@@ -159,11 +159,15 @@ class Engine:
         try:
             return cls.load(index_dir, catalog, embedder)
         except IndexNotBuilt:
-            engine, _ = cls.build(_loaded(catalog), embedder, index_dir, progress=progress)
+            engine, _ = cls.build(
+                _loaded(catalog, index_dir), embedder, index_dir, progress=progress
+            )
             return engine
         except IndexCorrupt as error:
             try:
-                engine, _ = cls.build(_loaded(catalog), embedder, index_dir, progress=progress)
+                engine, _ = cls.build(
+                    _loaded(catalog, index_dir), embedder, index_dir, progress=progress
+                )
             except (CatalogError, BuildFailed):
                 if not isinstance(error, PolicyChanged):
                     raise
@@ -349,10 +353,13 @@ class Engine:
         return np.vstack([next(encoded) if text else zeros for text in texts])
 
 
-def _loaded(catalog: Catalog | Path) -> Catalog:
+def _loaded(catalog: Catalog | Path, index_dir: Path) -> Catalog:
     from catalog import load_catalog
+    from index.cache import parsed_catalog_dir
 
-    return catalog if isinstance(catalog, Catalog) else load_catalog(catalog)
+    if isinstance(catalog, Catalog):
+        return catalog
+    return load_catalog(catalog, parsed_catalog_dir(index_dir))
 
 
 def _clean(text: str) -> str:

@@ -16,8 +16,8 @@ from zipfile import BadZipFile
 
 import numpy as np
 
+from index import segments
 from index.bm25 import Array, Bm25Matrix
-from index.npz import save_npz
 from index.terms import stem, words
 
 # A document without terms still gets one, so bm25s's average length counts it.
@@ -72,7 +72,12 @@ def tabulate(word_ids: Array, offsets: Array, vocabulary: list[str]) -> Lexicon:
     Equal to counting ``index.terms.terms`` of every text: a stem's spelling is its most
     frequent written word, the first met on a tie (as ``Counter.most_common``).
     """
-    used, first, counts = np.unique(word_ids, return_index=True, return_counts=True)
+    # np.unique's three answers from one pass each instead of a sort of every word.
+    tally = np.bincount(word_ids, minlength=len(vocabulary))
+    used = np.flatnonzero(tally)
+    firsts = np.full(len(vocabulary), len(word_ids), dtype=np.int64)
+    np.minimum.at(firsts, word_ids, np.arange(len(word_ids), dtype=np.int64))
+    first, counts = firsts[used], tally[used]
     stems = [stem(vocabulary[w]) for w in used.tolist()]
     lengths = np.diff(offsets)
     empty = lengths == 0
@@ -96,30 +101,45 @@ def tabulate(word_ids: Array, offsets: Array, vocabulary: list[str]) -> Lexicon:
 
 
 class WordCache:
-    """Each document's words by text hash: ``cache/words.npz``, replaced atomically
-    (only in memory without an index folder)."""
+    """Each document's words by text hash: ``cache/words.npz`` and the rows of recent builds
+    appended beside it (``index.segments``); only in memory without an index folder."""
 
     def __init__(self, index_dir: Path | None = None, reuse: bool = True) -> None:
         self.path = index_dir / "cache" / "words.npz" if index_dir else None
         self.vocabulary: list[str] = []
         self._word: dict[str, int] = {}
         self._rows: dict[str, Array] = {}
-        self.added = 0
+        self._added: dict[str, None] = {}
+        self._base_rows = self._appended_rows = 0
         if self.path is None or not reuse:
             return
+        base, extra = segments.load(self.path, ("keys", "offsets", "ids", "words"))
+        self._base_rows = self._read(base)
+        self._appended_rows = sum(self._read(arrays) for arrays in extra)
+
+    @property
+    def added(self) -> int:
+        return len(self._added)
+
+    def _read(self, arrays: segments.Arrays | None) -> int:
+        """Add one file's rows, its word ids mapped onto this vocabulary; 0 if it is damaged."""
+        if arrays is None:
+            return 0
+        keys, offsets, ids = arrays["keys"], arrays["offsets"], arrays["ids"]
         try:
-            with np.load(self.path, allow_pickle=False) as stored:
-                keys, offsets, ids = stored["keys"], stored["offsets"], stored["ids"]
-                vocabulary = _split(stored["words"])
-        except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError, BadZipFile):
-            return
-        if len(offsets) != len(keys) + 1 or (len(ids) and ids.max() >= len(vocabulary)):
-            return
-        self.vocabulary = vocabulary
-        self._word = {word: n for n, word in enumerate(vocabulary)}
-        self._rows = {
-            str(key): ids[offsets[n] : offsets[n + 1]] for n, key in enumerate(keys.tolist())
-        }
+            words = _split(arrays["words"])
+        except (ValueError, UnicodeDecodeError):
+            return 0
+        if len(offsets) != len(keys) + 1 or (len(ids) and ids.max() >= len(words)):
+            return 0
+        if not self.vocabulary:
+            self.vocabulary = words
+            self._word = {word: n for n, word in enumerate(words)}
+        else:
+            ids = np.array([self._id(word) for word in words], dtype=np.int32)[ids]
+        for n, key in enumerate(keys.tolist()):
+            self._rows[str(key)] = ids[offsets[n] : offsets[n + 1]]
+        return len(keys)
 
     def words(self, hashes: list[str], texts: list[str]) -> tuple[Array, Array]:
         """Word ids of every text (read only for hashes not cached) and their offsets."""
@@ -129,7 +149,7 @@ class WordCache:
             if row is None:
                 row = np.array([self._id(word) for word in words(text)], dtype=np.int32)
                 self._rows[key] = row
-                self.added += 1
+                self._added[key] = None
             rows.append(row)
         offsets = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum([len(row) for row in rows], out=offsets[1:])
@@ -144,24 +164,35 @@ class WordCache:
         return found
 
     def save(self, keep: set[str]) -> None:
-        """Persist when anything was added: the rows in ``keep`` first, older ones after."""
-        if not self.added or self.path is None:
+        """Persist the rows added: appended, or with a rewrite of the base that keeps the rows
+        in ``keep`` first, then older ones up to CACHE_ROWS."""
+        if not self._added or self.path is None:
             return
-        ordered = [k for k in self._rows if k in keep] + [k for k in self._rows if k not in keep]
-        ordered = ordered[:CACHE_ROWS]
-        rows = [self._rows[key] for key in ordered]
+        rows = self._appended_rows + len(self._added)
+        if segments.should_rewrite(self.path, self._base_rows, rows):
+            ordered = [k for k in self._rows if k in keep]
+            ordered += [k for k in self._rows if k not in keep]
+            ordered = ordered[:CACHE_ROWS]
+            segments.rewrite(self.path, **self._arrays(ordered))
+            self._base_rows, self._appended_rows = len(ordered), 0
+        else:
+            segments.append(self.path, **self._arrays(list(self._added)))
+            self._appended_rows = rows
+        self._added.clear()
+
+    def _arrays(self, keys: list[str]) -> dict[str, Array]:
+        """The rows of ``keys`` with only the words they use, so no file grows with every edit."""
+        rows = [self._rows[key] for key in keys]
         offsets = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum([len(row) for row in rows], out=offsets[1:])
         flat = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
-        # Only the words of the rows kept, so the file does not grow with every edit.
         kept, flat = np.unique(flat, return_inverse=True)
-        save_npz(
-            self.path,
-            keys=np.array(ordered),
-            offsets=offsets,
-            ids=flat.astype(np.int32),
-            words=_join([self.vocabulary[w] for w in kept.tolist()]),
-        )
+        return {
+            "keys": np.array(keys),
+            "offsets": offsets,
+            "ids": flat.astype(np.int32),
+            "words": _join([self.vocabulary[w] for w in kept.tolist()]),
+        }
 
 
 def _join(strings: list[str]) -> Array:

@@ -11,7 +11,7 @@ only when it has two informative words. An author with a word of the title or th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -58,9 +58,9 @@ def _author_words(author: str) -> set[str]:
 
 # Per name: resource id, the words it needs, whether it is an alias, the kind a common one-word
 # name ("chinchilla") must appear beside ("chinchilla paper"), and the resource's own kind.
-Name = tuple[str, list[str], bool, str | None, str]
+Name = tuple[str, Sequence[str], bool, str | None, str]
 # Per author word: resource id, its kind, and the words of its title and aliases.
-Authored = tuple[str, str, list[str]]
+Authored = tuple[str, str, Sequence[str]]
 
 
 @dataclass(frozen=True)
@@ -198,18 +198,19 @@ class NameIndex:
 # What one title or alias may name, before word frequencies are known: a phrase said in full,
 # or a name (its phrase, the words it needs, whether it is an alias, whether they are all
 # everyday words, how many are informative).
-Plan = tuple[str, str, list[str], bool, bool, int]
+Plan = tuple[str, str, tuple[str, ...], bool, bool, int]
 
 
-def _plan(text: str, is_alias: bool) -> Plan | None:
-    tokens = tuple(dict.fromkeys(_tokens(text)))
-    required = [t for t in tokens if t not in KIND_WORDS]
+def _plan(spoken: list[str], is_alias: bool) -> Plan | None:
+    """The plan of a title or alias whose words (``_words``) are ``spoken``."""
+    tokens = tuple(dict.fromkeys(t for t in spoken if t not in STOPWORDS))
+    required = tuple(t for t in tokens if t not in KIND_WORDS)
     if not required:
         return None
     if len(required) == 1 and len(required[0]) < MIN_ONE_WORD:
         return None  # "pi" names a paper only for someone who already knows it
-    phrase = " ".join(_words(text))
-    if is_alias and len(required) == 1 and len(_words(text)) - len(tokens) >= 2:
+    phrase = " ".join(spoken)
+    if is_alias and len(required) == 1 and len(spoken) - len(tokens) >= 2:
         # "but what is a gpt" is a title said in full, not the word "gpt".
         return ("phrase", phrase, required, is_alias, False, 0)
     ordinary = all(zipf(t) >= ORDINARY_ZIPF and not t.isdigit() for t in required)
@@ -217,12 +218,16 @@ def _plan(text: str, is_alias: bool) -> Plan | None:
     return ("name", phrase, required, is_alias, ordinary, informative)
 
 
-def _resource_plans(resource: Resource) -> tuple[list[Plan], list[str], list[str]]:
+def _resource_plans(
+    resource: Resource,
+) -> tuple[tuple[Plan, ...], tuple[str, ...], tuple[str, ...]]:
     """Plans of its title and aliases, the words of both, and the words naming its author."""
     texts = [(resource.title, False)] + [(a, True) for a in resource.aliases]
-    plans = [plan for text, is_alias in texts if (plan := _plan(text, is_alias))]
-    titled = sorted({t for text, _ in texts for t in _tokens(text)})
-    return plans, titled, sorted(_author_words(resource.author))
+    spoken = [(_words(text), is_alias) for text, is_alias in texts]  # each text read once
+    plans = tuple(plan for words, is_alias in spoken if (plan := _plan(words, is_alias)))
+    titled = tuple(sorted({t for words, _ in spoken for t in words if t not in STOPWORDS}))
+    # Tuples of strings, not lists: the garbage collector stops walking them after one pass.
+    return plans, titled, tuple(sorted(_author_words(resource.author)))
 
 
 # An entry reloaded unchanged is the same object: its words are read once per process.
@@ -241,14 +246,15 @@ def _add(
     if what == "phrase":
         phrases.append((phrase, resource.id))
         return
-    documents = [frequency(stem(t)) for t in required]
-    if is_alias and len(required) == 2 and ordinary and min(documents) > SPECIFIC_DOCS:
+    # Frequencies are looked up only where a rule reads them: most names have none.
+    everyday = is_alias and len(required) == 2 and ordinary
+    if everyday and min(frequency(stem(t)) for t in required) > SPECIFIC_DOCS:
         return  # "neural network" is a topic, not a name; "llama 2" is a name
-    common = len(required) == 1 and documents[0] > RARE_DOCS
     # A title needs two informative words: one ("Transformers") names a topic.
     if not is_alias and informative < 2:
         phrases.append((phrase, resource.id))
         return
+    common = len(required) == 1 and frequency(stem(required[0])) > RARE_DOCS
     kind = resource.kind if common else None
     names.append((resource.id, required, is_alias, kind, resource.kind))
 

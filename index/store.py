@@ -4,7 +4,9 @@
       CURRENT                 name of the version being served (replaced atomically)
       versions/<name>/        manifest.json, vectors.faiss, documents.jsonl, catalog.jsonl,
                               lexical.npz (terms, BM25, spellings), names.json, asked.npz
-      cache/                  embeddings-<model>.npz and words.npz, by text hash
+      cache/                  embeddings-<model>.npz and words.npz, by text hash, each with
+                              the rows of recent builds appended as <name>.<n>.npz;
+                              parsed/: the catalog files as parsed, by content hash
       build.lock              held while a build runs
 
 A build writes ``versions/<name>.tmp``, renames it into place, then swaps ``CURRENT``:

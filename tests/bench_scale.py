@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from rich.console import Console
@@ -78,15 +79,21 @@ def build_rows(catalog_dir: Path, index_dir: Path) -> list[Row]:
         for start in range(0, len(texts), BATCH):
             embedder.encode(texts[start : start + BATCH])
 
+    cpu = time.process_time()
     encode = timed(bare)
+    cpu_encode, cpu = time.process_time() - cpu, time.process_time()
     build = timed(lambda: build_index(load_catalog(catalog_dir), embedder, index_dir, full=True))
+    cpu_build = time.process_time() - cpu
     ratio = build / encode
     rows: list[Row] = [
         (
             "scale: full build",
             f"{build:.1f} s",
             f"{len(texts)} documents; {ratio:.2f}x the bare encode ({encode:.1f} s); "
-            + mark(ratio, 1.15, "x"),
+            + mark(ratio, 1.15, "x")
+            # CPU seconds of this process: what the other processes on a shared machine
+            # take from the wall-clock ratio, they mostly leave in this one.
+            + f"; in CPU time {cpu_build / cpu_encode:.2f}x",
         )
     ]
     first = next(iter(sorted((catalog_dir / "resources").glob("generated-*.yaml"))))
@@ -102,11 +109,35 @@ def build_rows(catalog_dir: Path, index_dir: Path) -> list[Row]:
         (
             "scale: incremental build",
             f"{read + built:.2f} s",
-            f"one entry edited, median of 3: reading the catalog {read:.2f} s + the build "
-            f"{built:.2f} s; " + mark(read + built, 2.0, " s"),
+            f"one entry edited, median of 3 in one process: reading the catalog {read:.2f} s "
+            f"+ the build {built:.2f} s; " + mark(read + built, 2.0, " s"),
         )
     )
+    first.write_text(text, "utf-8")
     return rows
+
+
+def fresh_build_row(catalog_dir: Path, env: dict[str, str]) -> Row:
+    """`studybot index build` in a new process after a one-entry edit, as a maintainer runs it:
+    after an earlier build (which left its caches), median of 3 edits."""
+    command = [sys.executable, "-m", "bot", "index", "build"]
+    subprocess.run(command, env=env, capture_output=True, check=True)
+    first = next(iter(sorted((catalog_dir / "resources").glob("generated-*.yaml"))))
+    text = first.read_text(encoding="utf-8")
+    runs = []
+    for edit in range(3):
+        first.write_text(text.replace("  author: Generated", f"  author: Fresh {edit}", 1), "utf-8")
+        runs.append(
+            timed(lambda: subprocess.run(command, env=env, capture_output=True, check=True))
+        )
+    first.write_text(text, "utf-8")
+    median = statistics.median(runs)
+    return (
+        "scale: incremental build, new process",
+        f"{median:.2f} s",
+        f"`studybot index build` after a one-entry edit, median of 3 (best {min(runs):.2f} s); "
+        + mark(median, 2.0, " s"),
+    )
 
 
 def cold(args: list[str], env: dict[str, str], goal: float) -> Row:
@@ -170,6 +201,7 @@ def main() -> None:
             "STUDYBOT_INDEX_DIR": str(index_dir),
         }
         rows += build_rows(catalog_dir, index_dir)
+        rows.append(fresh_build_row(catalog_dir, env))
         rows.append(cold(["ask", QUESTION], env, 1.5))
         rows.append(cold(["index", "status"], env, 1.0))
         rows.append(warm_row(catalog_dir, index_dir))

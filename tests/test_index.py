@@ -145,7 +145,7 @@ def test_manifest_records_what_the_index_was_built_from(engine: Engine, tiny_cat
         manifest["counts"]["documents"]
         == manifest["counts"]["resources"] + manifest["counts"]["passages"]
     )
-    assert {"faiss-cpu", "bm25s", "numpy"} <= set(manifest["versions"])
+    assert {"faiss-cpu", "numpy"} <= set(manifest["versions"])
     assert manifest["index_type"] == "flat"
 
 
