@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import catalog.loader as loader
 from catalog import Catalog, load_catalog
 from index import Engine
 from index.terms import terms
@@ -134,3 +135,18 @@ def _data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("STUDYBOT_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.delenv("STUDYBOT_INDEX_DIR", raising=False)
     monkeypatch.delenv("STUDYBOT_CATALOG_DIR", raising=False)
+
+
+@pytest.fixture
+def fresh_process(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Forget what this process parsed, as a new `studybot` would; lists the files parsed."""
+    monkeypatch.setattr(loader, "_PARSED", {})
+    parsed: list[str] = []
+    real = loader.parse_yaml
+
+    def counting(text: str, shown: str, first_line: int = 1) -> object:
+        parsed.append(Path(shown).name)
+        return real(text, shown, first_line)
+
+    monkeypatch.setattr(loader, "parse_yaml", counting)
+    return parsed

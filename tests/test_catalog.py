@@ -228,19 +228,14 @@ def test_learner_questions_are_searched_and_an_empty_one_is_reported(
     )
 
 
-def test_reloading_parses_again_only_the_edited_file(catalog_dir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_reloading_parses_again_only_the_edited_file(
+    catalog_dir: Path, monkeypatch, fresh_process: list[str]
+) -> None:  # type: ignore[no-untyped-def]
     import catalog.loader as loader
 
-    monkeypatch.setattr(loader, "_PARSED", {})  # nothing from other tests' catalogs
     before = load_catalog(catalog_dir)
-    parsed: list[str] = []
-    real = loader.parse_yaml
-
-    def counting(text: str, shown: str, first_line: int = 1) -> object:
-        parsed.append(Path(shown).name)
-        return real(text, shown, first_line)
-
-    monkeypatch.setattr(loader, "parse_yaml", counting)
+    parsed = fresh_process
+    parsed.clear()
     replace(catalog_dir / "resources" / "guides.yaml", "A web playground", "A reparsed playground")
     after = load_catalog(catalog_dir)
     assert [name for name in parsed if name.endswith(".yaml")] == ["topics.yaml", "guides.yaml"]

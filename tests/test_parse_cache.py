@@ -15,21 +15,6 @@ from catalog import check_catalog, load_catalog
 from tests.test_catalog import line_of, replace
 
 
-@pytest.fixture
-def fresh_process(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Forget what this process parsed, as a new `studybot` would; lists the files parsed."""
-    monkeypatch.setattr(loader, "_PARSED", {})
-    parsed: list[str] = []
-    real = loader.parse_yaml
-
-    def counting(text: str, shown: str, first_line: int = 1) -> object:
-        parsed.append(Path(shown).name)
-        return real(text, shown, first_line)
-
-    monkeypatch.setattr(loader, "parse_yaml", counting)
-    return parsed
-
-
 def resource_files(parsed: list[str]) -> list[str]:
     return [name for name in parsed if name.endswith(".yaml") and name != "topics.yaml"]
 
