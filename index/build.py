@@ -108,7 +108,7 @@ def _build(
             progress(min(start + BATCH, len(todo)), len(todo))
     matrix = _stack(vectors)
     dense = DenseIndex.build(matrix, approximate_from)
-    asked, asked_hashes = _asked(catalog, documents, matrix, embedder, cache)
+    asked, asked_hashes = _asked(catalog, documents, embedder, cache)
     words = WordCache(index_dir, reuse=not full)
     word_ids, offsets = words.words(hashes, [document.indexed for document in documents])
     lexicon = tabulate(word_ids, offsets, words.vocabulary)
@@ -125,14 +125,13 @@ def _build(
 def _asked(
     catalog: Catalog,
     documents: list[Document],
-    matrix: np.ndarray[Any, Any],
     embedder: Embedder,
     cache: EmbeddingCache,
 ) -> tuple[AskedVectors, set[str]]:
-    """One vector per learner question, embedded once and cached like documents.
+    """One vector per learner question and heading, embedded once and cached like documents.
 
-    An entry without questions (a maintainer's new one) stands in with its own vector, so the
-    third ranking does not push it below the entries that have them.
+    An entry without questions (a maintainer's new one) is listed as silent: ranked by its own
+    vector's cosine, so the third ranking does not push it below the entries that have them.
     """
     asked = asked_questions(documents, {r.id: r.questions for r in catalog.resources})
     hashes = [text_hash(question) for _, question in asked]
@@ -143,10 +142,10 @@ def _asked(
     vectors = [cache.get(h) for h in hashes]
     asking = {row for row, _ in asked}
     silent = [r for r, d in enumerate(documents) if d.is_resource and r not in asking]
-    vectors += [matrix[row] for row in silent]
-    rows = np.array([row for row, _ in asked] + silent, dtype=np.int32)
+    rows = np.array([row for row, _ in asked], dtype=np.int32)
     ranks = np.array([documents[row].is_resource for row in rows.tolist()], dtype=bool)
-    return AskedVectors(_stack(vectors), rows, ranks), set(hashes)
+    asked_vectors = AskedVectors(_stack(vectors), rows, ranks, np.array(silent, dtype=np.int32))
+    return asked_vectors, set(hashes)
 
 
 def _stack(vectors: list[np.ndarray[Any, Any] | None]) -> np.ndarray[Any, Any]:

@@ -85,7 +85,7 @@ class Retriever:
         weights = [dense_weight, 1.0] if len(rankings) == 2 else [1.0]
         asked = self.asked.scores(vector) if self.asked is not None else None
         if mode == "fused" and asked_weight and asked is not None and self.asked is not None:
-            rankings.append(self.asked.ranking(asked, ASKED_CANDIDATES))
+            rankings.append(self.asked.ranking(asked, ASKED_CANDIDATES, dense_scores))
             weights.append(asked_weight)
         fused = reciprocal_rank_fusion(rankings, weights=weights)
         dense_rank = {row: rank for rank, row in enumerate(dense_ranking)}

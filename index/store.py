@@ -56,7 +56,8 @@ from index.stored_documents import StoredDocuments
 #    hashes.json: each document's text hash, for the next build's report.
 # 5: asked.npz: one vector per learner question of each resource.
 # 6: asked.npz also holds one vector per passage: its section heading.
-FORMAT = 6
+# 7: asked.npz lists entries without questions instead of storing their own vectors again.
+FORMAT = 7
 KEEP_VERSIONS = 2
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"

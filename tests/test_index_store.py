@@ -110,6 +110,16 @@ def test_a_resource_ranks_by_its_closest_learner_question() -> None:
     assert asked.ranking(asked.scores(np.array([0.0, 0.9, 0.3], dtype=np.float32)), 1) == [4]
 
 
+def test_an_entry_without_questions_ranks_by_its_own_cosine_without_a_second_copy() -> None:
+    unit = np.eye(3, dtype=np.float32)
+    # Row 4 has a question (axis 0); row 6 has none: the dense search measured it at 0.8.
+    asked = AskedVectors(unit[:1], np.array([4]), np.array([True]), np.array([6]))
+    scores = asked.scores(np.array([0.5, 0.1, 0.8], dtype=np.float32))
+    assert asked.ranking(scores, 5, dense={6: 0.8, 4: 0.3}) == [6, 4]
+    assert asked.ranking(scores, 5, dense={6: 0.2}) == [4, 6]
+    assert len(asked.vectors) == 1
+
+
 def test_a_passage_heading_says_how_close_a_quote_is_but_never_ranks_it() -> None:
     unit = np.eye(3, dtype=np.float32)
     # Resource row 4 has a question (axis 0); passage row 7's heading is axis 1.
@@ -128,7 +138,8 @@ def test_learner_questions_are_stored_with_the_resources_they_belong_to(
     ranking = asked.rows[asked.ranks].tolist()
     assert {documents[row].ref for row in ranking} == {r.id for r in real_engine.catalog.resources}
     resources = real_engine.catalog.resources
-    assert len(ranking) == sum(max(1, len(r.questions)) for r in resources)
+    assert len(ranking) == sum(len(r.questions) for r in resources)
+    assert len(asked.silent) == sum(not r.questions for r in resources)
     # ... and every passage has its heading, which never ranks it.
     headed = asked.rows[~asked.ranks].tolist()
     assert sorted(headed) == [row for row, d in enumerate(documents) if not d.is_resource]
