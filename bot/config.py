@@ -10,6 +10,7 @@ that read nothing else.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,14 +212,17 @@ def prepare_process(settings: Settings) -> None:
 
     numpy's BLAS (and faiss's) runs on one thread: an answer multiplies one question vector
     by a few thousand, and waking BLAS threads between onnxruntime's runs cost 2-4 ms an
-    answer against 0.1 ms for the product itself.
+    answer against 0.1 ms for the product itself. OpenBLAS reads the variable when numpy
+    loads it; a process that loaded numpy already is limited now. Commands that never touch
+    numpy (``topics``, ``catalog check``) do not load it for this.
     """
-    import numpy  # noqa: F401  (loads its BLAS, so that the limit below reaches it)
-    from threadpoolctl import threadpool_limits
-
     from index import keep_word_tables_in
 
     for name, value in LIBRARY_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    if "numpy" in sys.modules:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
     keep_word_tables_in(settings.models_folder)
-    threadpool_limits(1, user_api="blas")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
-import os
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -26,6 +25,8 @@ from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
+
+from catalog.atomic import write_atomic
 
 Verdict = Literal["ok", "moved", "slow", "dead", "unknown", "excluded"]
 PERMANENT = (301, 308)
@@ -91,13 +92,8 @@ class LinkCache:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        try:
-            tmp.write_text(json.dumps(self._rows, indent=1, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        text = json.dumps(self._rows, indent=1, sort_keys=True)
+        write_atomic(self.path, text.encode("utf-8"))
 
 
 class LinkChecker:

@@ -16,10 +16,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from functools import cache
 from pathlib import Path
 
+from catalog.atomic import write_atomic
 from catalog.models import Resource
 from catalog.snapshot import resource_from_json, resource_line
 from catalog.yamlfile import LineDict
@@ -67,7 +67,7 @@ class ParseCache:
             if self._new:
                 self.folder.mkdir(parents=True, exist_ok=True)
             for digest, entries in self._new.items():
-                _write(self.folder / f"{digest}{SUFFIX}", _dump(entries))
+                write_atomic(self.folder / f"{digest}{SUFFIX}", _dump(entries))
             self._new.clear()
             for path in self.folder.glob(f"*{SUFFIX}"):
                 if path.name.removesuffix(SUFFIX) not in keep:
@@ -115,15 +115,3 @@ def code_fingerprint() -> str:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Temporary file renamed into place: a reader sees a whole file or none. The temporary
-    name is this process's own, so two processes saving the same file never share one."""
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -33,8 +33,8 @@ class EmbeddingCache:
         self._rows: dict[str, np.ndarray[Any, Any]] = {}
         self._added: dict[str, None] = {}
         base, extra = segments.load(self.path, ("keys", "vectors"))
-        self._base_rows = self._read(base)
-        self._appended_rows = sum(self._read(arrays) for arrays in extra)
+        # Rows in the base file and in the appended ones: when to rewrite the base.
+        self._counts = (self._read(base), sum(self._read(arrays) for arrays in extra))
 
     def _read(self, arrays: segments.Arrays | None) -> int:
         if arrays is None or len(arrays["keys"]) != len(arrays["vectors"]):
@@ -59,17 +59,9 @@ class EmbeddingCache:
         in ``keep`` first, then older ones up to MAX_ROWS."""
         if not self._added:
             return
-        if segments.should_rewrite(
-            self.path, self._base_rows, self._appended_rows + len(self._added)
-        ):
-            ordered = [k for k in self._rows if k in keep]
-            ordered += [k for k in self._rows if k not in keep]
-            ordered = ordered[:MAX_ROWS]
-            segments.rewrite(self.path, **self._arrays(ordered))
-            self._base_rows, self._appended_rows = len(ordered), 0
-        else:
-            segments.append(self.path, **self._arrays(list(self._added)))
-            self._appended_rows += len(self._added)
+        self._counts = segments.save(
+            self.path, self._rows, self._added, keep, MAX_ROWS, self._arrays, self._counts
+        )
         self._added.clear()
 
     def _arrays(self, keys: list[str]) -> dict[str, np.ndarray[Any, Any]]:

@@ -110,12 +110,12 @@ class WordCache:
         self._word: dict[str, int] = {}
         self._rows: dict[str, Array] = {}
         self._added: dict[str, None] = {}
-        self._base_rows = self._appended_rows = 0
+        # Rows in the base file and in the appended ones: when to rewrite the base.
+        self._counts = (0, 0)
         if self.path is None or not reuse:
             return
         base, extra = segments.load(self.path, ("keys", "offsets", "ids", "words"))
-        self._base_rows = self._read(base)
-        self._appended_rows = sum(self._read(arrays) for arrays in extra)
+        self._counts = (self._read(base), sum(self._read(arrays) for arrays in extra))
 
     @property
     def added(self) -> int:
@@ -168,16 +168,9 @@ class WordCache:
         in ``keep`` first, then older ones up to CACHE_ROWS."""
         if not self._added or self.path is None:
             return
-        rows = self._appended_rows + len(self._added)
-        if segments.should_rewrite(self.path, self._base_rows, rows):
-            ordered = [k for k in self._rows if k in keep]
-            ordered += [k for k in self._rows if k not in keep]
-            ordered = ordered[:CACHE_ROWS]
-            segments.rewrite(self.path, **self._arrays(ordered))
-            self._base_rows, self._appended_rows = len(ordered), 0
-        else:
-            segments.append(self.path, **self._arrays(list(self._added)))
-            self._appended_rows = rows
+        self._counts = segments.save(
+            self.path, self._rows, self._added, keep, CACHE_ROWS, self._arrays, self._counts
+        )
         self._added.clear()
 
     def _arrays(self, keys: list[str]) -> dict[str, Array]:

@@ -46,7 +46,7 @@ class Retriever:
         documents: Sequence[Document],
         dense: DenseIndex,
         lexical: LexicalIndex,
-        asked: AskedVectors | None = None,
+        asked: AskedVectors,
     ) -> None:
         self.documents = documents
         self.dense = dense
@@ -83,8 +83,8 @@ class Retriever:
         else:
             rankings = [dense_ranking, lexical_ranking]
         weights = [dense_weight, 1.0] if len(rankings) == 2 else [1.0]
-        asked = self.asked.scores(vector) if self.asked is not None else None
-        if mode == "fused" and asked_weight and asked is not None and self.asked is not None:
+        asked = self.asked.scores(vector)
+        if mode == "fused" and asked_weight:
             rankings.append(self.asked.ranking(asked, ASKED_CANDIDATES, dense_scores))
             weights.append(asked_weight)
         fused = reciprocal_rank_fusion(rankings, weights=weights)
@@ -94,9 +94,7 @@ class Retriever:
         missing = [row for row in order if row not in dense_scores]
         if missing:
             dense_scores.update(self._exact_scores(vector, missing))
-        closest = (
-            self.asked.closest(asked, order) if asked is not None and self.asked is not None else {}
-        )
+        closest = self.asked.closest(asked, order)
         return [
             Candidate(
                 row=row,

@@ -12,6 +12,7 @@ only costs recomputation when it loses rows.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 from zipfile import BadZipFile
@@ -52,6 +53,29 @@ def should_rewrite(base: Path, base_rows: int, appended_rows: int) -> bool:
     if not base.exists() or len(appended(base)) >= MAX_APPENDED:
         return True
     return appended_rows > APPENDED_SHARE * max(base_rows, 1)
+
+
+def save(
+    base: Path,
+    rows: Iterable[str],
+    added: Collection[str],
+    keep: set[str],
+    limit: int,
+    arrays: Callable[[list[str]], Arrays],
+    counts: tuple[int, int],
+) -> tuple[int, int]:
+    """Persist the keys ``added``: appended, or with a rewrite of the base that holds the keys
+    in ``keep`` first, then the other ``rows`` up to ``limit``. ``arrays`` makes a file's
+    arrays from its keys; ``counts`` (rows in the base, rows appended) is returned updated."""
+    base_rows, appended_rows = counts[0], counts[1] + len(added)
+    if should_rewrite(base, base_rows, appended_rows):
+        ordered = [key for key in rows if key in keep]
+        ordered += [key for key in rows if key not in keep]
+        ordered = ordered[:limit]
+        rewrite(base, **arrays(ordered))
+        return len(ordered), 0
+    append(base, **arrays(list(added)))
+    return base_rows, appended_rows
 
 
 def append(base: Path, **arrays: Any) -> None:

@@ -30,7 +30,7 @@ def test_answer_ranks_the_matching_resource_first_with_a_reason(engine: Engine) 
     assert "pipeline" in top.reason
 
 
-def test_a_policy_from_before_the_relevance_model_still_ranks_by_fused_score(
+def test_a_policy_from_before_the_relevance_model_still_ranks_the_match_first(
     engine: Engine,
 ) -> None:
     stored = {k: v for k, v in engine.policy.to_json().items() if k != "relevance"}

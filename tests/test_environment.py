@@ -142,6 +142,7 @@ def test_a_prepared_process_multiplies_vectors_on_one_blas_thread() -> None:
     """Waking BLAS threads for each question's small product doubled the search time."""
     probe = (
         "from bot.config import Settings, prepare_process; prepare_process(Settings());"
+        "import numpy, index.dense;"  # as the engine loads them, after the front end's start
         "from threadpoolctl import threadpool_info;"
         "print(sorted({i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'}))"
     )
