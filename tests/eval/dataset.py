@@ -6,8 +6,13 @@ Two sources:
   labelling; ``blind/labels.yaml`` labels them against the catalog. Each question's split
   (a hash of its text) is tuning or heldout. Reported figures come from heldout only.
 - ``blind2/``: a second blind set, written and labelled the same way, all tuning.
-- ``blind3/``: a third blind set, all heldout, labelled after it was frozen and before the
-  engine saw it.
+- ``blind3/``: a third blind set, labelled after it was frozen and before the engine saw it.
+- ``blind4/`` and ``blind5/``: two sets written blind on 2026-12-01, labelled before the engine
+  saw them: the held-out split.
+
+The held-out questions of ``blind`` and ``blind3`` were reported as aggregate figures from
+sessions 10 to 14, often enough that choices leaned on them; they were retired into tuning
+when ``blind4`` and ``blind5`` replaced them. The files keep their original ``split`` field.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import yaml
 
 HERE = Path(__file__).parent
 CATALOG_QUESTIONS = HERE / "tuning" / "catalog_questions.yaml"
-BLIND_SETS = ("blind", "blind2", "blind3")
+BLIND_SETS = ("blind", "blind2", "blind3", "blind4", "blind5")
+HELDOUT_SETS = ("blind4", "blind5")
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,11 @@ def blind_cases() -> list[Case]:
     """Blind questions that have labels (all of them, once labelling is done)."""
     cases = []
     for folder in BLIND_SETS:
-        questions = yaml.safe_load((HERE / folder / "questions.yaml").read_text(encoding="utf-8"))
+        questions_file = HERE / folder / "questions.yaml"
+        if not questions_file.exists():
+            continue
+        questions = yaml.safe_load(questions_file.read_text(encoding="utf-8"))
+        split = "heldout" if folder in HELDOUT_SETS else "tuning"
         labels_file = HERE / folder / "labels.yaml"
         labels = (
             yaml.safe_load(labels_file.read_text(encoding="utf-8")) if labels_file.exists() else {}
@@ -69,7 +79,7 @@ def blind_cases() -> list[Case]:
                 Case(
                     id=item["id"],
                     q=item["q"],
-                    split=item["split"],
+                    split=split,
                     intent=item["intent"],
                     answer=label["answer"],
                     expect=tuple(label.get("expect") or ()),
@@ -81,6 +91,6 @@ def blind_cases() -> list[Case]:
 
 
 def cases(split: str) -> list[Case]:
-    """``tuning`` (catalog-aware set + blind tuning half) or ``heldout`` (blind only)."""
+    """``tuning`` (catalog-aware set + retired blind sets) or ``heldout`` (blind4, blind5)."""
     blind = [case for case in blind_cases() if case.split == split]
     return catalog_cases() + blind if split == "tuning" else blind

@@ -16,6 +16,8 @@ from index import Engine
 from tests.eval.dataset import Case, cases
 
 FALSE_NOTHING = "nothing for an answerable question"
+# Covered questions answered as such, not as "partial" ("nothing dedicated to it").
+CONFIDENT = "answerable answered confidently"
 
 
 @dataclass
@@ -41,8 +43,8 @@ def score(engine: Engine, chosen: Sequence[Case], name: str = "studybot") -> Sco
     answers = engine.answer_many([case.q for case in chosen], k=5)
     result = Score(name)
     fails: dict[str, list[str]] = {}
-    hit1, hit3, rr, nothing, declined, honest, named, quoted_ok, quote_found = (
-        [] for _ in range(9)
+    hit1, hit3, rr, nothing, confident, declined, honest, named, quoted_ok, quote_found = (
+        [] for _ in range(10)
     )
     for case, answer in zip(chosen, answers, strict=True):
         ids = [hit.resource.id for hit in answer.resources]
@@ -53,6 +55,7 @@ def score(engine: Engine, chosen: Sequence[Case], name: str = "studybot") -> Sco
             hit3.append(rank is not None and rank < 3)
             rr.append(1 / (rank + 1) if rank is not None else 0.0)
             nothing.append(answer.coverage == "none")
+            confident.append(answer.coverage == "answered")
             if not hit3[-1]:
                 fails.setdefault("hit@3", []).append(f"{shown} expected {list(case.expect)}")
             if answer.coverage == "none":
@@ -90,6 +93,7 @@ def score(engine: Engine, chosen: Sequence[Case], name: str = "studybot") -> Sco
         "hit@3": _rate(hit3),
         "MRR@5": float(np.mean(rr)) if rr else float("nan"),
         FALSE_NOTHING: _rate(nothing),
+        CONFIDENT: _rate(confident),
         "declined (off-topic, traps)": _rate(declined),
         "uncovered answered honestly": _rate(honest),
         "named found first": _rate(named),
@@ -126,6 +130,7 @@ def baseline(engine: Engine, chosen: Sequence[Case]) -> Score:
         "hit@3": _rate(hit3),
         "MRR@5": float(np.mean(rr)) if rr else float("nan"),
         FALSE_NOTHING: 0.0,
+        CONFIDENT: 1.0,
         "declined (off-topic, traps)": _rate(declined),
         "uncovered answered honestly": _rate(honest),
         "named found first": _rate(named),
