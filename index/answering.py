@@ -20,6 +20,7 @@ from index.policy import AnswerPolicy
 from index.query import RELATED_KINDS, Query
 from index.results import Answer, Coverage, Passage, ResourceHit
 from index.retrieval import Candidate
+from index.small_talk import is_small_talk
 from index.terms import stem, words
 
 TOP = 5
@@ -28,6 +29,9 @@ LEVEL_BONUS = 0.3
 FREE_BONUS = 0.2
 PARTIAL_RESOURCES = 3
 CITED_BONUS = 0.3
+SMALL_TALK = (
+    "I answer questions about learning LLMs: ask about a topic, or for a course, paper or video."
+)
 
 
 @lru_cache(maxsize=16384)
@@ -97,6 +101,9 @@ def compose_answer(
         # but its technical terms ("LoRA", "RAG") and the glossary's words still find things.
         notice = f"The catalog is in English; your question looks like {language}."
         coverage = "partial" if query.topical or names else "none"
+    chatter = is_small_talk(query.text if question is None else question)
+    if chatter:
+        notice, coverage = SMALL_TALK, "none"
     passages: list[Passage] = []
     resources: list[ResourceHit] = []
     if coverage == "answered":
@@ -112,7 +119,7 @@ def compose_answer(
         tuple(passages),
         tuple(resources),
         coverage=coverage,
-        nearest_topics=nearest_topics(candidates, catalog),
+        nearest_topics=() if chatter else nearest_topics(candidates, catalog),
         notice=notice,
         features=evidence,
     )
