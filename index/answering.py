@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from catalog import Catalog, Resource
 from catalog.models import REFERENCE
@@ -40,13 +41,33 @@ def stems_of(text: str) -> frozenset[str]:
     return frozenset(stem(word) for word in words(text))
 
 
+@lru_cache(maxsize=4096)
+def cites_of(text: str) -> tuple[str, ...]:
+    """The resource ids a note section cites, in order, each once."""
+    return tuple(dict.fromkeys(REFERENCE.findall(text)))
+
+
+def citing_closeness(candidates: Sequence[Candidate]) -> dict[str, float]:
+    """For each resource a retrieved note section cites, how close the closest such section's
+    heading is to the question: a section on the asked thing recommends what it cites."""
+    found: dict[str, float] = {}
+    for candidate in candidates:
+        if candidate.document.is_resource or candidate.asked is None:
+            continue
+        for ref in cites_of(candidate.document.text):
+            found[ref] = max(found.get(ref, 0.0), candidate.asked)
+    return found
+
+
 def features(
     query: Query, candidates: Sequence[Candidate], names: Sequence[NameMatch], other: float = 0.0
 ) -> dict[str, float]:
-    """What the policy weighs: meaning, vocabulary, word match, agreement, names, length, and
-    ``other``, the question's closeness to fields the catalog is not about."""
+    """What the policy weighs: meaning (of the documents, and of the closest learner question
+    or heading), vocabulary, word match, agreement, names, length, and ``other``, the
+    question's closeness to fields the catalog is not about."""
     found = {
         "dense": 0.0,
+        "asked": 0.0,
         "known": query.known_share,
         "unknown": query.unknown_share,
         "missing": query.missing,
@@ -72,6 +93,8 @@ def features(
     )
     found.update(
         dense=max(c.dense for c in candidates),
+        # The closest learner question or note heading: the catalog says it answers this.
+        asked=max((c.asked for c in candidates if c.asked is not None), default=0.0),
         match=max(query.coverage_of(stems_of(c.document.indexed)) for c in top),
         # A title or heading naming the asked thing: something dedicated to it, not a mention.
         headed=max(query.coverage_of(stems_of(c.document.heading)) for c in top),
@@ -125,6 +148,55 @@ def compose_answer(
     )
 
 
+class Section(NamedTuple):
+    """A note section that may be quoted, with what the quote gate reads."""
+
+    score: float  # meaning + heading and text word match: the best-scored is quoted first
+    heading: float  # the share of the question's words its heading carries
+    asked: float  # its heading's cosine to the question
+    margin: float  # ... less the closest other retrieved heading's
+    introduction: bool  # headed by the note's whole topic, not the asked thing
+    candidate: Candidate
+
+    @property
+    def key(self) -> str:
+        return f"{self.candidate.document.ref}#{self.candidate.document.heading}"
+
+
+def scored_sections(
+    query: Query, candidates: Sequence[Candidate], policy: AnswerPolicy
+) -> list[Section]:
+    """The note sections that may be quoted, best-scored first: a section headed with the
+    asked thing wins over one that mentions it."""
+    notes = [c for c in candidates if not c.document.is_resource]
+    closest = [*sorted((c.asked or 0.0 for c in notes), reverse=True)[:2], 0.0, 0.0]
+    found = []
+    for candidate in notes:
+        document = candidate.document
+        heading = query.coverage_of(stems_of(document.heading))
+        introduction = document.position == 0
+        if introduction:
+            heading /= 2
+        text = query.coverage_of(stems_of(document.indexed))
+        score = candidate.dense + policy.heading_weight * heading + policy.text_weight * text
+        if score >= policy.passage_score and candidate.dense >= policy.lexical_floor:
+            asked = candidate.asked or 0.0
+            rival = closest[1] if asked >= closest[0] else closest[0]
+            found.append(Section(score, heading, asked, asked - rival, introduction, candidate))
+    found.sort(key=lambda section: -section.score)
+    return found
+
+
+def is_about(section: Section, policy: AnswerPolicy) -> bool:
+    """Quoted only when about the question: its heading close in meaning, clearly the closest
+    heading to it, or naming its words (an introduction's heading is the whole topic)."""
+    return (
+        section.asked >= policy.quote_heading_cosine
+        or section.margin >= policy.quote_heading_margin
+        or (not section.introduction and section.heading >= policy.quote_heading_words)
+    )
+
+
 def select_passages(
     query: Query,
     candidates: Sequence[Candidate],
@@ -132,36 +204,21 @@ def select_passages(
     policy: AnswerPolicy,
 ) -> list[Passage]:
     """Note sections about the question, the one whose heading names it first; else none."""
-    scored: list[tuple[float, float, bool, Candidate]] = []
-    for candidate in candidates:
-        document = candidate.document
-        if document.is_resource:
-            continue
-        heading = query.coverage_of(stems_of(document.heading))
-        introduction = document.position == 0  # headed by the note's whole topic
-        if introduction:
-            heading /= 2
-        text = query.coverage_of(stems_of(document.indexed))
-        score = candidate.dense + policy.heading_weight * heading + policy.text_weight * text
-        if score >= policy.passage_score and candidate.dense >= policy.lexical_floor:
-            # Quoted only when about the question: a heading close to it, or naming its words.
-            about = (candidate.asked or 0.0) >= policy.quote_heading_cosine or (
-                not introduction and heading >= policy.quote_heading_words
-            )
-            scored.append((score, heading, about, candidate))
-    scored.sort(key=lambda pair: -pair[0])
+    sections = scored_sections(query, candidates, policy)
     chosen: list[Passage] = []
-    for score, heading, about, candidate in scored:
-        if not about:
+    for section in sections:
+        if not is_about(section, policy):
             break  # the best section is not about the question: no quote rather than a near one
-        document = candidate.document
+        document = section.candidate.document
         note = catalog.note(document.ref)
         if note is None or any(
             p.note_id == note.id and p.heading == document.heading for p in chosen
         ):
             continue
+        best = sections[0]
         if chosen and (
-            score < scored[0][0] - policy.passage_margin or heading < max(0.5, scored[0][1])
+            section.score < best.score - policy.passage_margin
+            or section.heading < max(0.5, best.heading)
         ):
             break  # a second quote only when its heading names the asked thing as well
         chosen.append(
@@ -171,8 +228,8 @@ def select_passages(
                 heading=document.heading,
                 text=catalog.resolve_references(document.text),
                 position=document.position,
-                score=round(candidate.dense, 4),
-                cites=tuple(dict.fromkeys(REFERENCE.findall(document.text))),
+                score=round(section.candidate.dense, 4),
+                cites=cites_of(document.text),
             )
         )
         if len(chosen) >= policy.max_passages:
@@ -200,11 +257,12 @@ def intent_bonus(query: Query, resource: Resource) -> float:
 
 
 def resource_features(
-    query: Query, candidate: Candidate, position: int, resource: Resource
+    query: Query, candidate: Candidate, position: int, resource: Resource, cited: float = 0.0
 ) -> dict[str, float]:
     """What the fitted relevance model ranks a candidate resource by: how each retriever
-    ranked it, how close it and its closest learner question are, how much of the question
-    its text and title carry, and what it is (learners' questions favour explanations)."""
+    ranked it, how close it and its closest learner question are, how close a note section
+    citing it is (``cited``), how much of the question its text and title carry, and what it
+    is (learners' questions favour explanations)."""
     stems = stems_of(candidate.document.indexed)
     return {
         "fused": candidate.fused,
@@ -215,6 +273,7 @@ def resource_features(
             1 / (1 + candidate.lexical_rank) if candidate.lexical_rank is not None else 0.0
         ),
         "asked": candidate.asked if candidate.asked is not None else candidate.dense,
+        "cited": cited,
         "coverage": query.coverage_of(stems),
         "title": query.coverage_of(stems_of(resource.title)),
         "beginner": float(resource.level == "beginner"),
@@ -256,6 +315,7 @@ def rank_resources(
             ranked[resource.id] = ResourceHit(resource, 1.0, "name", "you asked for it by name")
     scored: list[tuple[float, Candidate, Resource]] = []
     cited = {ref for passage in passages[:1] for ref in passage.cites}
+    citing = citing_closeness(candidates)
     for position, candidate, resource in rankable(candidates, catalog, policy):
         if resource.id in ranked:
             continue
@@ -264,7 +324,9 @@ def rank_resources(
         intent = intent_bonus(query, resource) * min(1.0, 2 * on_topic)
         if policy.relevance is not None:
             # Added to a probability, an asked kind (0.6) puts matching entries first.
-            features = resource_features(query, candidate, position, resource)
+            features = resource_features(
+                query, candidate, position, resource, citing.get(resource.id, 0.0)
+            )
             score = policy.relevance.probability(features) + intent
         else:
             score = candidate.fused * (1.0 + intent)

@@ -15,7 +15,16 @@ from typing import Any
 import numpy as np
 
 from catalog import LEVEL_RANK, Catalog, CatalogError, Resource
-from index.answering import compose_answer, rankable, relevant, resource_features, resource_hit
+from index.answering import (
+    Section,
+    citing_closeness,
+    compose_answer,
+    rankable,
+    relevant,
+    resource_features,
+    resource_hit,
+    scored_sections,
+)
 from index.build import Progress, build_index
 from index.embedder import Embedder
 from index.errors import BuildFailed, IndexCorrupt, IndexNotBuilt, PolicyChanged
@@ -212,14 +221,29 @@ class Engine:
         found = []
         for question, _, query, vector in self._read(questions):
             candidates, _ = self._candidates(question, query, vector, "fused")
+            citing = citing_closeness(candidates)
             found.append(
                 [
-                    (resource.id, resource_features(query, candidate, position, resource))
+                    (
+                        resource.id,
+                        resource_features(
+                            query, candidate, position, resource, citing.get(resource.id, 0.0)
+                        ),
+                    )
                     for position, candidate, resource in rankable(
                         candidates, self.catalog, self.policy
                     )
                 ]
             )
+        return found
+
+    def sections(self, questions: Sequence[str]) -> list[list[Section]]:
+        """For each question, the note sections that may be quoted, best first: what
+        ``tests.eval.fit`` fits the quote gate on."""
+        found = []
+        for question, _, query, vector in self._read(questions):
+            candidates, _ = self._candidates(question, query, vector, "fused")
+            found.append(scored_sections(query, candidates, self.policy))
         return found
 
     def _read(

@@ -23,6 +23,7 @@ LEXICAL_ONLY = "lexical-only"
 
 FEATURES: tuple[str, ...] = (
     "dense",
+    "asked",
     "known",
     "unknown",
     "missing",
@@ -36,7 +37,9 @@ FEATURES: tuple[str, ...] = (
     "other",
 )
 # Without a fitted model the cosine scale is unknown: no feature that reads cosine.
-LEXICAL_FEATURES: tuple[str, ...] = tuple(f for f in FEATURES if f not in ("dense", "other"))
+LEXICAL_FEATURES: tuple[str, ...] = tuple(
+    f for f in FEATURES if f not in ("dense", "asked", "other")
+)
 # What a candidate resource is ranked by (``index.answering.resource_features``).
 RANK_FEATURES: tuple[str, ...] = (
     "fused",
@@ -45,6 +48,7 @@ RANK_FEATURES: tuple[str, ...] = (
     "dense_rank",
     "lexical_rank",
     "asked",
+    "cited",
     "coverage",
     "title",
     "beginner",
@@ -55,7 +59,7 @@ RANK_FEATURES: tuple[str, ...] = (
     "free",
 )
 LEXICAL_RANK_FEATURES: tuple[str, ...] = tuple(
-    f for f in RANK_FEATURES if f not in ("dense", "asked")
+    f for f in RANK_FEATURES if f not in ("dense", "asked", "cited")
 )
 
 
@@ -103,6 +107,8 @@ class AnswerPolicy:
     # is the whole topic). Fitted for precision: no quote rather than an unrelated one.
     quote_heading_cosine: float = 2.0
     quote_heading_words: float = 2.0
+    # ... or its heading this much closer to the question than any other retrieved heading.
+    quote_heading_margin: float = 2.0
     # The digest of the other fields (index.other_fields) the "other" feature was fitted with.
     other_fields: str = ""
     fitted_on: dict[str, Any] = field(default_factory=dict)

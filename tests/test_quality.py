@@ -1,9 +1,9 @@
 """Answer quality with the real model and catalog, on questions written blind and held out.
 
 Floors sit a little under the held-out figures measured with the fitted policy (see the
-README: hit@3 0.849, "nothing" 0.042, declined 0.973, named first 0.981, quotes 0.655), so a
-change that makes answers worse for learners fails here. They are regression floors, not the
-issue's goals (the README says which of those are met).
+README: hit@3 0.923, "nothing" 0.023, declined 0.979, uncovered honest 0.955, named first
+0.953, quotes 0.864 of 44), so a change that makes answers worse for learners fails here.
+They are regression floors, not the issue's goals (the README says which of those are met).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def test_the_heldout_split_is_big_enough_and_has_every_kind_of_case() -> None:
 
 
 def test_learners_questions_find_a_right_resource_in_the_top_3(heldout: Score) -> None:
-    assert heldout.figures["hit@3"] >= 0.85, "\n".join(heldout.failures.get("hit@3", []))
+    assert heldout.figures["hit@3"] >= 0.90, "\n".join(heldout.failures.get("hit@3", []))
 
 
 def test_the_engine_ranks_better_than_a_plain_faiss_retriever(
@@ -45,7 +45,7 @@ def test_the_engine_ranks_better_than_a_plain_faiss_retriever(
 
 
 def test_answerable_questions_rarely_get_nothing(heldout: Score) -> None:
-    assert heldout.figures[FALSE_NOTHING] <= 0.04, heldout.failures.get(FALSE_NOTHING)
+    assert heldout.figures[FALSE_NOTHING] <= 0.03, heldout.failures.get(FALSE_NOTHING)
 
 
 def test_off_topic_questions_and_near_field_traps_are_declined(heldout: Score) -> None:
@@ -54,19 +54,19 @@ def test_off_topic_questions_and_near_field_traps_are_declined(heldout: Score) -
 
 
 def test_a_resource_asked_for_by_name_comes_first(heldout: Score) -> None:
-    assert heldout.figures["named found first"] >= 0.94, heldout.failures.get("named first")
+    assert heldout.figures["named found first"] >= 0.93, heldout.failures.get("named first")
 
 
 def test_quoted_passages_mostly_address_the_question(heldout: Score) -> None:
-    assert heldout.figures["quotes that address the question"] >= 0.78, heldout.failures.get(
+    # The issue's goal is 0.90; held out it reads 0.864 (6 of 44 miss): this floor guards the rest.
+    assert heldout.figures["quotes that address the question"] >= 0.84, heldout.failures.get(
         "quote"
     )
 
 
 def test_uncovered_questions_are_not_answered_as_covered(heldout: Score) -> None:
     figure = heldout.figures["uncovered answered honestly"]
-    # The issue's goal is 0.90; held out it reads 0.886 (5 of 44): this floor guards the rest.
-    assert figure >= 0.86, heldout.failures.get("uncovered answered")
+    assert figure >= 0.90, heldout.failures.get("uncovered answered")
 
 
 @pytest.mark.parametrize(

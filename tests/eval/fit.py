@@ -1,14 +1,17 @@
 """Fit the answer policy on the tuning split: ``python -m tests.eval.fit``.
 
 Writes ``index/policies/<model>.json`` (cosine and words) and ``lexical-only.json`` (words
-only, for models nobody fitted). Two logistic models with an L2 penalty, fitted by Newton's
-method: P(the catalog covers it) and P(it is about the field). Thresholds are then picked on
-the same split to keep "nothing" for answerable questions rare and declines of off-topic
-questions near certain. Check the result on the heldout split, never on this one.
+only, for models nobody fitted). Logistic models with an L2 penalty, fitted by Newton's
+method: P(the catalog covers it) and P(it is about the field) decide whether to answer,
+and P(a tutor would accept this resource) ranks. Thresholds are picked on out-of-fold
+probabilities of the same split to keep "nothing" for answerable questions rare and declines
+of off-topic questions near certain; the quote gate is the one whose quotes address the
+question at QUOTES_ADDRESS. Check the result on the heldout split, never on this one.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import replace
@@ -16,6 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from index import Engine
+from index.answering import is_about
 from index.other_fields import field_vectors, save_field_vectors
 from index.policy import (
     FEATURES,
@@ -40,6 +44,8 @@ NOTHING_FOR_ANSWERABLE = 0.025
 # rather than an unrelated one.
 QUOTES_ADDRESS = 0.92
 HEADING_COSINES = (*np.round(np.arange(0.5, 0.701, 0.01), 2).tolist(), 2.0)
+# How much closer than the next heading a section's heading must be (2.0: never enough).
+HEADING_MARGINS = (*np.round(np.arange(0.08, 0.401, 0.02), 2).tolist(), 2.0)
 HEADING_WORDS = (0.0, 0.25, 0.5, 0.75, 0.9, 1.0, 2.0)
 
 
@@ -117,29 +123,37 @@ def choose_thresholds(
 
 
 def choose_quote_gate(
-    engine: Engine, chosen: Sequence[Case], cosines: Sequence[float], shares: Sequence[float]
-) -> tuple[float, float]:
-    """The heading closeness and heading words a quote needs: the most good quotes among the
-    gates whose quotes address the question at QUOTES_ADDRESS; else the most precise gate."""
+    engine: Engine,
+    chosen: Sequence[Case],
+    cosines: Sequence[float],
+    margins: Sequence[float],
+    shares: Sequence[float],
+) -> tuple[float, float, float]:
+    """The heading closeness, lead over the next heading and heading words a quote needs: the
+    most good quotes among the gates whose quotes address the question at QUOTES_ADDRESS;
+    else the most precise gate. Only the best-scored section of an answer can be quoted."""
     labelled = [case for case in chosen if case.answer == "covered" and case.quotes is not None]
+    answers = engine.answer_many([case.q for case in labelled])
+    answered = [c for c, a in zip(labelled, answers, strict=True) if a.coverage == "answered"]
+    tops = [
+        (sections[0], sections[0].key.lower() in {q.lower() for q in case.quotes or ()})
+        for case, sections in zip(answered, engine.sections([c.q for c in answered]), strict=True)
+        if sections
+    ]
     results = []
-    for cosine in cosines:
-        for share in shares:
-            engine.policy = replace(
-                engine.policy, quote_heading_cosine=cosine, quote_heading_words=share
-            )
-            answers = engine.answer_many([case.q for case in labelled])
-            good = [
-                all(f"{p.note_id}#{p.heading}".lower() in {q.lower() for q in case.quotes or ()}
-                    for p in answer.passages)
-                for case, answer in zip(labelled, answers, strict=True)
-                if answer.passages
-            ]  # fmt: skip
-            precision = sum(good) / len(good) if good else 0.0
-            results.append((precision >= QUOTES_ADDRESS, sum(good), precision, cosine, share))
+    for cosine, margin, share in itertools.product(cosines, margins, shares):
+        gate = replace(
+            engine.policy,
+            quote_heading_cosine=cosine,
+            quote_heading_margin=margin,
+            quote_heading_words=share,
+        )
+        good = [right for section, right in tops if is_about(section, gate)]
+        precision = sum(good) / len(good) if good else 0.0
+        results.append((precision >= QUOTES_ADDRESS, sum(good), precision, cosine, margin, share))
     best = max(results, key=lambda r: (r[0], r[1], r[2]) if r[0] else (r[0], r[2], r[1]))
     print(f"quotes: {best[1]} good, {best[2]:.3f} address the question (tuning)")
-    return best[3], best[4]
+    return best[3], best[4], best[5]
 
 
 def fit_relevance(engine: Engine, chosen: Sequence[Case], names: Sequence[str]) -> Logistic:
@@ -197,12 +211,18 @@ def fit(
         # Quotes are chosen among the answered questions, so the gate is fitted last.
         # With a known cosine scale, headings close in meaning; else headings sharing words.
         if lexical:
-            cosine, words = choose_quote_gate(engine, chosen, (2.0,), HEADING_WORDS)
+            gate = choose_quote_gate(engine, chosen, (2.0,), (2.0,), HEADING_WORDS)
         else:
-            cosine, words = choose_quote_gate(engine, chosen, HEADING_COSINES, (1.0, 2.0))
+            gate = choose_quote_gate(engine, chosen, HEADING_COSINES, HEADING_MARGINS, (1.0, 2.0))
     finally:
         engine.policy = original
-    return replace(base, quote_heading_cosine=cosine, quote_heading_words=words)
+    cosine, margin, words = gate
+    return replace(
+        base,
+        quote_heading_cosine=cosine,
+        quote_heading_margin=margin,
+        quote_heading_words=words,
+    )
 
 
 def main() -> None:
