@@ -1,28 +1,26 @@
 """Candidates -> an Answer: answered, partial or nothing; quoted passages; ranked resources.
 
 Whether to answer is the fitted policy's call (``index.policy``) over a few features of the
-question and its candidates. Passages are quoted only when they are about the question, and a
-section whose heading names the asked thing wins. Resources the question names come first;
-stated intents (a video, beginner material, free) lift matching entries; an entry whose
-target could not be verified is recommended only when asked for by name.
+question and its candidates; which note section to quote is ``index.quotes``'s. Resources the
+question names come first; stated intents (a video, beginner material, free) lift matching
+entries; an entry whose target could not be verified is recommended only when asked for by
+name.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import lru_cache
-from typing import NamedTuple
 
 from catalog import Catalog, Resource
-from catalog.models import REFERENCE
 from index.names import NameMatch
 from index.policy import AnswerPolicy
 from index.query import RELATED_KINDS, Query
+from index.quotes import cites_of, select_passages
 from index.results import Answer, Coverage, Passage, ResourceHit
 from index.retrieval import Candidate
 from index.small_talk import is_small_talk
-from index.terms import stem, words
+from index.terms import stems_of
 
 TOP = 5
 KIND_BONUS = 0.6
@@ -33,18 +31,6 @@ CITED_BONUS = 0.3
 SMALL_TALK = (
     "I answer questions about learning LLMs: ask about a topic, or for a course, paper or video."
 )
-
-
-@lru_cache(maxsize=16384)
-def stems_of(text: str) -> frozenset[str]:
-    """A text's stems, remembered: each answer reads ~40 candidates' texts."""
-    return frozenset(stem(word) for word in words(text))
-
-
-@lru_cache(maxsize=4096)
-def cites_of(text: str) -> tuple[str, ...]:
-    """The resource ids a note section cites, in order, each once."""
-    return tuple(dict.fromkeys(REFERENCE.findall(text)))
 
 
 def citing_closeness(candidates: Sequence[Candidate]) -> dict[str, float]:
@@ -146,95 +132,6 @@ def compose_answer(
         notice=notice,
         features=evidence,
     )
-
-
-class Section(NamedTuple):
-    """A note section that may be quoted, with what the quote gate reads."""
-
-    score: float  # meaning + heading and text word match: the best-scored is quoted first
-    heading: float  # the share of the question's words its heading carries
-    asked: float  # its heading's cosine to the question
-    margin: float  # ... less the closest other retrieved heading's
-    introduction: bool  # headed by the note's whole topic, not the asked thing
-    candidate: Candidate
-
-    @property
-    def key(self) -> str:
-        return f"{self.candidate.document.ref}#{self.candidate.document.heading}"
-
-
-def scored_sections(
-    query: Query, candidates: Sequence[Candidate], policy: AnswerPolicy
-) -> list[Section]:
-    """The note sections that may be quoted, best-scored first: a section headed with the
-    asked thing wins over one that mentions it."""
-    notes = [c for c in candidates if not c.document.is_resource]
-    closest = [*sorted((c.asked or 0.0 for c in notes), reverse=True)[:2], 0.0, 0.0]
-    found = []
-    for candidate in notes:
-        document = candidate.document
-        heading = query.coverage_of(stems_of(document.heading))
-        introduction = document.position == 0
-        if introduction:
-            heading /= 2
-        text = query.coverage_of(stems_of(document.indexed))
-        score = candidate.dense + policy.heading_weight * heading + policy.text_weight * text
-        if score >= policy.passage_score and candidate.dense >= policy.lexical_floor:
-            asked = candidate.asked or 0.0
-            rival = closest[1] if asked >= closest[0] else closest[0]
-            found.append(Section(score, heading, asked, asked - rival, introduction, candidate))
-    found.sort(key=lambda section: -section.score)
-    return found
-
-
-def is_about(section: Section, policy: AnswerPolicy) -> bool:
-    """Quoted only when about the question: its heading close in meaning, clearly the closest
-    heading to it, or naming its words (an introduction's heading is the whole topic)."""
-    return (
-        section.asked >= policy.quote_heading_cosine
-        or section.margin >= policy.quote_heading_margin
-        or (not section.introduction and section.heading >= policy.quote_heading_words)
-    )
-
-
-def select_passages(
-    query: Query,
-    candidates: Sequence[Candidate],
-    catalog: Catalog,
-    policy: AnswerPolicy,
-) -> list[Passage]:
-    """Note sections about the question, the one whose heading names it first; else none."""
-    sections = scored_sections(query, candidates, policy)
-    chosen: list[Passage] = []
-    for section in sections:
-        if not is_about(section, policy):
-            break  # the best section is not about the question: no quote rather than a near one
-        document = section.candidate.document
-        note = catalog.note(document.ref)
-        if note is None or any(
-            p.note_id == note.id and p.heading == document.heading for p in chosen
-        ):
-            continue
-        best = sections[0]
-        if chosen and (
-            section.score < best.score - policy.passage_margin
-            or section.heading < max(0.5, best.heading)
-        ):
-            break  # a second quote only when its heading names the asked thing as well
-        chosen.append(
-            Passage(
-                note_id=note.id,
-                note_title=note.title,
-                heading=document.heading,
-                text=catalog.resolve_references(document.text),
-                position=document.position,
-                score=round(section.candidate.dense, 4),
-                cites=cites_of(document.text),
-            )
-        )
-        if len(chosen) >= policy.max_passages:
-            break
-    return chosen
 
 
 def relevant(candidate: Candidate, policy: AnswerPolicy) -> bool:

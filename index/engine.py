@@ -16,14 +16,12 @@ import numpy as np
 
 from catalog import LEVEL_RANK, Catalog, CatalogError, Resource
 from index.answering import (
-    Section,
     citing_closeness,
     compose_answer,
     rankable,
     relevant,
     resource_features,
     resource_hit,
-    scored_sections,
 )
 from index.build import Progress, build_index
 from index.embedder import Embedder
@@ -37,6 +35,7 @@ from index.other_fields import closeness, field_vectors
 from index.paths import find_topic, learning_path
 from index.policy import AnswerPolicy, policy_for
 from index.query import Query, with_context
+from index.quotes import ScoredSection, scored_sections
 from index.results import Answer, BuildReport, Document, LearningPath, ResourceHit
 from index.retrieval import CANDIDATES, Candidate, Retriever
 from index.store import current_version, load_snapshot, load_tables, load_version
@@ -237,7 +236,7 @@ class Engine:
             )
         return found
 
-    def sections(self, questions: Sequence[str]) -> list[list[Section]]:
+    def sections(self, questions: Sequence[str]) -> list[list[ScoredSection]]:
         """For each question, the note sections that may be quoted, best first: what
         ``tests.eval.fit`` fits the quote gate on."""
         found = []

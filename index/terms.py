@@ -64,3 +64,9 @@ def words(text: str) -> list[str]:
 def terms(text: str) -> list[str]:
     """Stemmed index terms of ``text``: what BM25 counts."""
     return [stem(word) for word in words(text)]
+
+
+@lru_cache(maxsize=16384)
+def stems_of(text: str) -> frozenset[str]:
+    """A text's stems, remembered: each answer reads ~40 candidates' texts."""
+    return frozenset(stem(word) for word in words(text))

@@ -19,7 +19,6 @@ from dataclasses import replace
 import numpy as np
 
 from index import Engine
-from index.answering import is_about
 from index.other_fields import field_vectors, save_field_vectors
 from index.policy import (
     FEATURES,
@@ -31,6 +30,7 @@ from index.policy import (
     Logistic,
     policy_path,
 )
+from index.quotes import is_about
 from tests.eval.dataset import Case, cases
 
 L2 = 1.0
