@@ -122,6 +122,23 @@ def test_unsure_answer_says_so_and_suggests_the_nearest_topics() -> None:
     assert not embed.fields
 
 
+def test_a_partial_answer_is_labelled_unsure_not_presented_as_the_answer() -> None:
+    answer = Answer("what is min-p sampling?", (), (hit(resource("r")),), coverage="partial")
+    embed = render.answer_embed(answer, catalog_of())
+    assert embed.description is not None and embed.description.startswith("Not sure")
+    assert embed.colour != discord.Colour.blurple()
+    assert embed.fields[0].name == "Closest resources"
+
+
+def test_small_talk_gets_the_pointer_without_nearest_topics() -> None:
+    notice = "I answer questions about learning LLMs: ask about a topic."
+    embed = render.answer_embed(
+        Answer("ty bot", (), (), coverage="none", notice=notice), catalog_of()
+    )
+    assert embed.description is not None and notice in embed.description
+    assert "Nearest topics" not in embed.description
+
+
 def test_huge_answer_never_exceeds_any_limit() -> None:
     long_title = "A Very Long Title About Attention " * 10
     resources = [

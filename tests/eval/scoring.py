@@ -16,7 +16,7 @@ from index import Engine
 from tests.eval.dataset import Case, cases
 
 FALSE_NOTHING = "nothing for an answerable question"
-# Covered questions answered as such, not as "partial" ("nothing dedicated to it").
+# Covered questions answered as such, not as "partial" ("not sure the catalog covers this").
 CONFIDENT = "answerable answered confidently"
 
 
