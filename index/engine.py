@@ -7,7 +7,7 @@ Engine after a rebuild, so questions keep being answered while an index builds.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -218,8 +218,7 @@ class Engine:
         """For each question, the resources that may be recommended and what the relevance
         model ranks them by: what ``tests.eval.fit`` fits it on."""
         found = []
-        for question, _, query, vector in self._read(questions):
-            candidates, _ = self._candidates(question, query, vector, "fused")
+        for query, candidates in self._retrieved(questions):
             citing = citing_closeness(candidates)
             found.append(
                 [
@@ -239,11 +238,15 @@ class Engine:
     def sections(self, questions: Sequence[str]) -> list[list[ScoredSection]]:
         """For each question, the note sections that may be quoted, best first: what
         ``tests.eval.fit`` fits the quote gate on."""
-        found = []
+        return [
+            scored_sections(query, candidates, self.policy)
+            for query, candidates in self._retrieved(questions)
+        ]
+
+    def _retrieved(self, questions: Sequence[str]) -> Iterator[tuple[Query, list[Candidate]]]:
+        """Each question as read and its fused candidates, for the fit's views of answers."""
         for question, _, query, vector in self._read(questions):
-            candidates, _ = self._candidates(question, query, vector, "fused")
-            found.append(scored_sections(query, candidates, self.policy))
-        return found
+            yield query, self._candidates(question, query, vector, "fused")[0]
 
     def _read(
         self, questions: Sequence[str]
