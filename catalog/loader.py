@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from catalog.errors import CatalogError, Problem
+from catalog.gc_pause import gc_paused
 from catalog.models import Catalog, Note, Resource, check_id
 from catalog.parse_cache import ParseCache
 from catalog.sources import RESOURCES_DIR, TOPICS_FILE, Listing, list_sources
@@ -35,7 +36,11 @@ def check_catalog(
     root: str | Path, parsed: Path | None = None
 ) -> tuple[Catalog | None, list[Problem]]:
     """Load and validate; the catalog is None when anything is wrong."""
-    root = Path(root)
+    with gc_paused():
+        return _check_catalog(Path(root), parsed)
+
+
+def _check_catalog(root: Path, parsed: Path | None) -> tuple[Catalog | None, list[Problem]]:
     if not root.is_dir():
         return None, [Problem(str(root), 1, "catalog folder not found")]
     reader = _Reader(root, ParseCache(parsed))

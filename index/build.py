@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from catalog import Catalog
+from catalog.gc_pause import gc_paused
 from index.asked import AskedVectors, asked_questions
 from index.cache import EmbeddingCache
 from index.dense import APPROXIMATE_FROM, DenseIndex
@@ -51,7 +52,7 @@ def build_index(
     warning on the report, since the new version is already the one served.
     """
     started = time.perf_counter()
-    with build_lock(index_dir):
+    with build_lock(index_dir), gc_paused():
         had_index = (index_dir / "CURRENT").exists()
         serving = "the previous index is still serving" if had_index else "no index was published"
         try:
