@@ -111,5 +111,6 @@ class Retriever:
 
     def _exact_scores(self, vector: np.ndarray, rows: list[int]) -> dict[int, float]:
         """Cosine for lexical-only hits, so every candidate carries a comparable dense score."""
-        stored = np.vstack([self.dense.index.reconstruct(row) for row in rows])
+        # One call for every row: a reconstruct per row cost a tenth of a millisecond each.
+        stored = self.dense.index.reconstruct_batch(np.array(rows, dtype=np.int64))
         return {row: float(score) for row, score in zip(rows, stored @ vector.ravel(), strict=True)}
