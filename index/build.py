@@ -22,6 +22,7 @@ from index.embedder import Embedder
 from index.errors import BuildFailed, IndexProblem
 from index.lexical import LexicalIndex
 from index.lexicon import WordCache, tabulate
+from index.name_plans import NamePlans, name_plans
 from index.names import NameIndex
 from index.policy import policy_for
 from index.results import BuildReport, Document
@@ -56,7 +57,7 @@ def build_index(
         had_index = (index_dir / "CURRENT").exists()
         serving = "the previous index is still serving" if had_index else "no index was published"
         try:
-            report, version, caches, keep = _build(
+            report, version, caches, plans, keep = _build(
                 catalog, embedder, index_dir, full, progress, approximate_from, started
             )
         except IndexProblem:
@@ -72,6 +73,7 @@ def build_index(
         try:
             for cache in caches:
                 cache.save(keep=keep)
+            plans.save()
         except (OSError, ValueError) as error:
             warning = (
                 f"the new index is published and serving, but its caches could not be saved "
@@ -89,7 +91,7 @@ def _build(
     progress: Progress | None,
     approximate_from: int,
     started: float,
-) -> tuple[BuildReport, Path, tuple[EmbeddingCache, WordCache], set[str]]:
+) -> tuple[BuildReport, Path, tuple[EmbeddingCache, WordCache], NamePlans, set[str]]:
     """Embed what changed and write the new version, not yet published."""
     documents = build_documents(catalog)
     hashes = [document_hash(document) for document in documents]
@@ -114,13 +116,14 @@ def _build(
     word_ids, offsets = words.words(hashes, [document.indexed for document in documents])
     lexicon = tabulate(word_ids, offsets, words.vocabulary)
     lexical = LexicalIndex(lexicon)
-    names = NameIndex.build(catalog.resources, lexical.document_frequency)
+    plans = name_plans(index_dir)
+    names = NameIndex.build(catalog.resources, lexical.document_frequency, plans)
     report = _report(documents, hashes, previous, len(todo), started)
     manifest = _manifest(catalog, embedder, documents, dense, report)
     version = write_version(
         index_dir, manifest, documents, dense, catalog, lexicon, names, hashes, asked
     )
-    return report, version, (cache, words), set(hashes) | asked_hashes
+    return report, version, (cache, words), plans, set(hashes) | asked_hashes
 
 
 def _asked(

@@ -98,15 +98,23 @@ class NameIndex:
         self._long = [t for t in self._by_token if len(t) >= FUZZY_MIN_LENGTH]
 
     @classmethod
-    def build(cls, resources: Iterable[Resource], frequency: Callable[[str], int]) -> NameIndex:
+    def build(
+        cls,
+        resources: Iterable[Resource],
+        frequency: Callable[[str], int],
+        plans: Callable[[Resource], Plans] | None = None,
+    ) -> NameIndex:
         """``frequency`` gives how many catalog documents use a stem: a one-word name ("GPT")
-        that the whole catalog uses names a topic, not a resource, so it does not count."""
+        that the whole catalog uses names a topic, not a resource, so it does not count.
+        ``plans`` gives a resource's plans (``resource_plans``; a build reads them from
+        ``index.name_plans``)."""
+        plans = plans or _plans
         names: list[Name] = []
         phrases: list[tuple[str, str]] = []
         authors: dict[str, list[Authored]] = {}
         for resource in resources:
-            plans, titled, author_words = _plans(resource)
-            for plan in plans:
+            planned, titled, author_words = plans(resource)
+            for plan in planned:
                 _add(names, phrases, resource, plan, frequency)
             for word in author_words:
                 authors.setdefault(word, []).append((resource.id, resource.kind, titled))
@@ -218,10 +226,13 @@ def _plan(spoken: list[str], is_alias: bool) -> Plan | None:
     return ("name", phrase, required, is_alias, ordinary, informative)
 
 
-def _resource_plans(
-    resource: Resource,
-) -> tuple[tuple[Plan, ...], tuple[str, ...], tuple[str, ...]]:
-    """Plans of its title and aliases, the words of both, and the words naming its author."""
+# A resource's plans, the words of its title and aliases, and the words naming its author.
+Plans = tuple[tuple[Plan, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def resource_plans(resource: Resource) -> Plans:
+    """Plans of its title and aliases, the words of both, and the words naming its author:
+    what its title, aliases and author alone decide."""
     texts = [(resource.title, False)] + [(a, True) for a in resource.aliases]
     spoken = [(_words(text), is_alias) for text, is_alias in texts]  # each text read once
     plans = tuple(plan for words, is_alias in spoken if (plan := _plan(words, is_alias)))
@@ -231,7 +242,7 @@ def _resource_plans(
 
 
 # An entry reloaded unchanged is the same object: its words are read once per process.
-_plans = Derived(_resource_plans)
+_plans = Derived(resource_plans)
 
 
 def _add(

@@ -6,7 +6,8 @@
                               lexical.npz (terms, BM25, spellings), names.json, asked.npz
       cache/                  embeddings-<model>.npz and words.npz, by text hash, each with
                               the rows of recent builds appended as <name>.<n>.npz;
-                              parsed/: the catalog files as parsed, by content hash
+                              parsed/: the catalog files as parsed, by content hash;
+                              names.jsonl: what each title, alias and author may name
       build.lock              held while a build runs
 
 A build writes ``versions/<name>.tmp``, renames it into place, then swaps ``CURRENT``:

@@ -1,0 +1,98 @@
+"""Name plans kept on disk (``index.name_plans``): a new build process derives only the plans
+of edited entries, and never trusts a damaged or stale line."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+
+import pytest
+
+import index.name_plans as name_plans
+from catalog import load_catalog
+from index import build_index, current_version
+from tests.conftest import FakeEmbedder
+from tests.test_index import edit
+
+GUIDES = Path("resources") / "guides.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no plans in memory, as a new `studybot` process does."""
+    monkeypatch.setattr(name_plans, "_OPEN", {})
+
+
+def build(catalog_dir: Path, index_dir: Path) -> bytes:
+    """Build in a process that read nothing yet; the names table the new version stores."""
+    name_plans._OPEN.clear()
+    build_index(load_catalog(catalog_dir), FakeEmbedder(), index_dir)
+    return (current_version(index_dir) / "names.json").read_bytes()
+
+
+def entries(index_dir: Path) -> list[list[object]]:
+    lines = (index_dir / "cache" / name_plans.FILE).read_bytes().split(b"\n")[1:-1]
+    return [json.loads(line.partition(b"\t")[2]) for line in lines]
+
+
+def test_a_new_process_derives_only_the_edited_entrys_plans(
+    catalog_dir: Path, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    build(catalog_dir, index_dir)
+    first = entries(index_dir)
+    assert len(first) == len(load_catalog(catalog_dir).resources)
+    edit(catalog_dir / GUIDES, "title: Tiktokenizer", "title: Tiktokenizer Playground")
+    names = build(catalog_dir, index_dir)
+    after = entries(index_dir)
+    assert after[: len(first)] == first  # appended, not rewritten
+    assert [entry[0] for entry in after[len(first) :]] == ["Tiktokenizer Playground"]
+    assert names == build(catalog_dir, tmp_path / "scratch")  # the table derived afresh
+    assert b"playground" in names
+
+
+def forge(index_dir: Path, title: str, old: str, new: str, fix_checksum: bool) -> None:
+    """Replace the word ``old`` by ``new`` in the plans of the cached entry ``title``."""
+    path = index_dir / "cache" / name_plans.FILE
+    header, *lines = path.read_bytes().split(b"\n")
+    for n, line in enumerate(lines):
+        crc, _, payload = line.partition(b"\t")
+        if payload.startswith(json.dumps([title]).encode()[:-1]):
+            payload = payload.replace(old.encode(), new.encode())
+            crc = b"%08x" % zlib.crc32(payload) if fix_checksum else crc
+            lines[n] = crc + b"\t" + payload
+    path.write_bytes(b"\n".join([header, *lines]))
+
+
+@pytest.mark.parametrize("damage", ["a damaged line", "other code"])
+def test_a_damaged_or_stale_plan_is_never_trusted(
+    damage: str, catalog_dir: Path, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    expected = build(catalog_dir, index_dir)
+    forge(index_dir, "The Annotated Transformer", "annotated", "forged", damage == "other code")
+    if damage == "other code":
+        path = index_dir / "cache" / name_plans.FILE
+        header, _, body = path.read_bytes().partition(b"\n")
+        path.write_bytes(
+            json.dumps({**json.loads(header), "code": "0" * 64}).encode() + b"\n" + body
+        )
+    assert build(catalog_dir, index_dir) == expected
+
+
+def test_edit_after_edit_the_file_is_rewritten_with_only_the_plans_in_use(
+    catalog_dir: Path, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    resources = len(load_catalog(catalog_dir).resources)
+    before = "title: Tiktokenizer"
+    for n in range(2 * resources):
+        now = f"title: Tiktokenizer take {n}"
+        edit(catalog_dir / GUIDES, before, now)
+        before = now
+        build(catalog_dir, index_dir)
+        assert len(entries(index_dir)) <= name_plans.SLACK * resources
+    titles = [entry[0] for entry in entries(index_dir)]
+    assert f"Tiktokenizer take {2 * resources - 1}" in titles
+    assert "Tiktokenizer take 0" not in titles
