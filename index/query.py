@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from index.terms import stem, words
 from index.word_frequency import zipf
@@ -242,13 +243,17 @@ class Query:
 
     def coverage_of(self, stems: frozenset[str]) -> float:
         """Weighted share of the question's words (stated intents aside) that ``stems`` has."""
-        total = sum(w.weight for w in self.words if w.text not in KIND_WORDS)
+        total, counted = self._counted
         if not total:
             return 0.0
-        found = sum(
-            w.weight for w in self.words if w.text not in KIND_WORDS and w.term and w.term in stems
-        )
-        return found / total
+        return sum(weight for term, weight in counted if term and term in stems) / total
+
+    @cached_property
+    def _counted(self) -> tuple[float, tuple[tuple[str | None, float], ...]]:
+        """The total weight and the (term, weight) of the words ``coverage_of`` counts, read
+        once per question: an answer asks it of a hundred documents."""
+        counted = tuple((w.term, w.weight) for w in self.words if w.text not in KIND_WORDS)
+        return sum(weight for _, weight in counted), counted
 
 
 def specificity(documents: int, total: int) -> float:
