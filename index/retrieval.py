@@ -74,8 +74,7 @@ class Retriever:
         dense_scores = {int(r): float(s) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0}
         dense_ranking = list(dense_scores)
         lexical_all = self.lexical.scores(query_terms)
-        top = np.argsort(-lexical_all, kind="stable")[:limit]
-        lexical_ranking = [int(row) for row in top if lexical_all[row] > 0]
+        lexical_ranking = top_rows(lexical_all, limit).tolist()
         if mode == "dense":
             rankings: list[list[int]] = [dense_ranking]
         elif mode == "lexical":
@@ -114,3 +113,16 @@ class Retriever:
         # One call for every row: a reconstruct per row cost a tenth of a millisecond each.
         stored = self.dense.index.reconstruct_batch(np.array(rows, dtype=np.int64))
         return {row: float(score) for row, score in zip(rows, stored @ vector.ravel(), strict=True)}
+
+
+def top_rows(scores: np.ndarray, limit: int) -> np.ndarray:
+    """Rows of the ``limit`` highest positive scores, highest first and ties in row order: the
+    first positive rows of a stable argsort of every score, without sorting all 20,000."""
+    rows = np.flatnonzero(scores > 0)
+    if len(rows) > limit:
+        values = scores[rows]
+        kth = np.partition(values, len(values) - limit)[len(values) - limit]
+        above = rows[values > kth]
+        tied = rows[values == kth][: limit - len(above)]
+        rows = np.sort(np.concatenate([above, tied]))
+    return rows[np.argsort(-scores[rows], kind="stable")]

@@ -1,0 +1,20 @@
+"""The lexical ranking's top rows without a full sort: the same rows, in the same order."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index.retrieval import top_rows
+
+
+def test_top_rows_equal_the_positive_head_of_a_stable_argsort() -> None:
+    rng = np.random.default_rng(11)
+    for trial in range(2000):
+        size, limit = int(rng.integers(0, 200)), int(rng.integers(1, 50))
+        if trial % 2:  # many ties, on the cut too
+            scores = rng.choice([0.0, 0.0, 0.5, 1.0, 2.0], size=size).astype(np.float32)
+        else:
+            scores = (rng.random(size) * (rng.random(size) > 0.5)).astype(np.float32)
+        head = np.argsort(-scores, kind="stable")[:limit]
+        expected = [int(row) for row in head if scores[row] > 0]
+        assert top_rows(scores, limit).tolist() == expected, trial
