@@ -183,15 +183,19 @@ def resource_features(
 
 
 def rankable(
-    candidates: Sequence[Candidate], catalog: Catalog, policy: AnswerPolicy
-) -> list[tuple[int, Candidate, Resource]]:
-    """(position, candidate, resource) of the candidates that may be recommended."""
+    query: Query, candidates: Sequence[Candidate], catalog: Catalog, policy: AnswerPolicy
+) -> list[tuple[Candidate, Resource, dict[str, float]]]:
+    """The candidates that may be recommended, each with what the relevance model ranks it
+    by (``resource_features``): what answers rank and what ``tests.eval.fit`` fits on."""
+    citing = citing_closeness(candidates)
     found = []
     for position, candidate in enumerate(candidates):
         document = candidate.document
         resource = catalog.resource(document.ref) if document.is_resource else None
         if resource is not None and resource.verified and relevant(candidate, policy):
-            found.append((position, candidate, resource))
+            cited = citing.get(resource.id, 0.0)
+            features = resource_features(query, candidate, position, resource, cited)
+            found.append((candidate, resource, features))
     return found
 
 
@@ -212,8 +216,7 @@ def rank_resources(
             ranked[resource.id] = ResourceHit(resource, 1.0, "name", "you asked for it by name")
     scored: list[tuple[float, Candidate, Resource]] = []
     cited = {ref for passage in passages[:1] for ref in passage.cites}
-    citing = citing_closeness(candidates)
-    for position, candidate, resource in rankable(candidates, catalog, policy):
+    for candidate, resource, features in rankable(query, candidates, catalog, policy):
         if resource.id in ranked:
             continue
         # An intent lifts entries on the asked topic, not every video or course.
@@ -221,9 +224,6 @@ def rank_resources(
         intent = intent_bonus(query, resource) * min(1.0, 2 * on_topic)
         if policy.relevance is not None:
             # Added to a probability, an asked kind (0.6) puts matching entries first.
-            features = resource_features(
-                query, candidate, position, resource, citing.get(resource.id, 0.0)
-            )
             score = policy.relevance.probability(features) + intent
         else:
             score = candidate.fused * (1.0 + intent)

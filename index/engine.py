@@ -15,14 +15,7 @@ from typing import Any
 import numpy as np
 
 from catalog import LEVEL_RANK, Catalog, CatalogError, Resource
-from index.answering import (
-    citing_closeness,
-    compose_answer,
-    rankable,
-    relevant,
-    resource_features,
-    resource_hit,
-)
+from index.answering import compose_answer, rankable, relevant, resource_hit
 from index.build import Progress, build_index
 from index.embedder import Embedder
 from index.errors import BuildFailed, IndexCorrupt, IndexNotBuilt, PolicyChanged
@@ -217,23 +210,13 @@ class Engine:
     ) -> list[list[tuple[str, dict[str, float]]]]:
         """For each question, the resources that may be recommended and what the relevance
         model ranks them by: what ``tests.eval.fit`` fits it on."""
-        found = []
-        for query, candidates in self._retrieved(questions):
-            citing = citing_closeness(candidates)
-            found.append(
-                [
-                    (
-                        resource.id,
-                        resource_features(
-                            query, candidate, position, resource, citing.get(resource.id, 0.0)
-                        ),
-                    )
-                    for position, candidate, resource in rankable(
-                        candidates, self.catalog, self.policy
-                    )
-                ]
-            )
-        return found
+        return [
+            [
+                (resource.id, features)
+                for _, resource, features in rankable(query, candidates, self.catalog, self.policy)
+            ]
+            for query, candidates in self._retrieved(questions)
+        ]
 
     def sections(self, questions: Sequence[str]) -> list[list[ScoredSection]]:
         """For each question, the note sections that may be quoted, best first: what

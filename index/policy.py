@@ -36,10 +36,9 @@ FEATURES: tuple[str, ...] = (
     "weight",
     "other",
 )
-# Without a fitted model the cosine scale is unknown: no feature that reads cosine.
-LEXICAL_FEATURES: tuple[str, ...] = tuple(
-    f for f in FEATURES if f not in ("dense", "asked", "other")
-)
+# Features that read cosine. Without a fitted model the cosine scale is unknown: none of them.
+COSINE_FEATURES = frozenset({"dense", "asked", "other", "cited"})
+LEXICAL_FEATURES: tuple[str, ...] = tuple(f for f in FEATURES if f not in COSINE_FEATURES)
 # What a candidate resource is ranked by (``index.answering.resource_features``).
 RANK_FEATURES: tuple[str, ...] = (
     "fused",
@@ -58,9 +57,7 @@ RANK_FEATURES: tuple[str, ...] = (
     "repo_or_tool",
     "free",
 )
-LEXICAL_RANK_FEATURES: tuple[str, ...] = tuple(
-    f for f in RANK_FEATURES if f not in ("dense", "asked", "cited")
-)
+LEXICAL_RANK_FEATURES: tuple[str, ...] = tuple(f for f in RANK_FEATURES if f not in COSINE_FEATURES)
 
 
 @dataclass(frozen=True)

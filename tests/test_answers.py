@@ -171,7 +171,7 @@ def test_a_question_after_a_greeting_is_still_answered(real_engine: Engine) -> N
     assert "lora-paper" in {hit.resource.id for hit in answer.resources}
 
 
-def test_resources_a_section_on_the_question_cites_are_weighed_in_the_ranking(
+def test_resources_a_section_on_the_question_cites_carry_its_closeness_for_ranking(
     real_engine: Engine,
 ) -> None:
     heading = "What are Switch Transformer and Mixtral?"
