@@ -1,7 +1,8 @@
 """Candidates -> an Answer: answered, partial or nothing; quoted passages; ranked resources.
 
 Whether to answer is the fitted policy's call (``index.policy``) over a few features of the
-question and its candidates; which note section to quote is ``index.quotes``'s. Resources the
+question and its candidates; which note section to quote is ``index.quotes``'s (none for a
+lookup: "the lora paper" asks for the paper, not for notes on LoRA). Resources the
 question names come first; stated intents (a video, beginner material, free) lift matching
 entries; an entry whose target could not be verified is recommended only when asked for by
 name.
@@ -13,7 +14,7 @@ import math
 from collections.abc import Sequence
 
 from catalog import Catalog, Resource
-from index.names import NameMatch
+from index.names import NameMatch, is_lookup
 from index.policy import AnswerPolicy
 from index.query import RELATED_KINDS, Query
 from index.quotes import cites_of, select_passages
@@ -110,12 +111,13 @@ def compose_answer(
         # but its technical terms ("LoRA", "RAG") and the glossary's words still find things.
         notice = f"The catalog is in English; your question looks like {language}."
         coverage = "partial" if query.topical or names else "none"
-    chatter = is_small_talk(query.text if question is None else question)
+    text = query.text if question is None else question
+    chatter = is_small_talk(text)
     if chatter:
         notice, coverage = SMALL_TALK, "none"
     passages: list[Passage] = []
     resources: list[ResourceHit] = []
-    if coverage == "answered":
+    if coverage == "answered" and not is_lookup(text, query.kind, names):
         passages = select_passages(query, candidates, catalog, policy)
     if coverage != "none":
         resources = rank_resources(query, candidates, names, passages, catalog, k, policy)
@@ -124,7 +126,7 @@ def compose_answer(
         if not resources and not passages:
             coverage = "none"
     return Answer(
-        query.text if question is None else question,
+        text,
         tuple(passages),
         tuple(resources),
         coverage=coverage,

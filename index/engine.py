@@ -23,7 +23,7 @@ from index.freshness import catalog_changes, stale_notice
 from index.glossary import to_english
 from index.language import foreign_language
 from index.lexical import LexicalIndex
-from index.names import NameIndex, NameMatch
+from index.names import NameIndex, NameMatch, is_lookup
 from index.other_fields import closeness, field_vectors
 from index.paths import find_topic, learning_path
 from index.policy import AnswerPolicy, policy_for
@@ -215,21 +215,26 @@ class Engine:
                 (resource.id, features)
                 for _, resource, features in rankable(query, candidates, self.catalog, self.policy)
             ]
-            for query, candidates in self._retrieved(questions)
+            for _, query, candidates, _ in self._retrieved(questions)
         ]
 
     def sections(self, questions: Sequence[str]) -> list[list[ScoredSection]]:
-        """For each question, the note sections that may be quoted, best first: what
-        ``tests.eval.fit`` fits the quote gate on."""
+        """For each question, the note sections that may be quoted, best first (none for a
+        lookup): what ``tests.eval.fit`` fits the quote gate on."""
         return [
-            scored_sections(query, candidates, self.policy)
-            for query, candidates in self._retrieved(questions)
+            []
+            if is_lookup(question, query.kind, names)
+            else scored_sections(query, candidates, self.policy)
+            for question, query, candidates, names in self._retrieved(questions)
         ]
 
-    def _retrieved(self, questions: Sequence[str]) -> Iterator[tuple[Query, list[Candidate]]]:
-        """Each question as read and its fused candidates, for the fit's views of answers."""
+    def _retrieved(
+        self, questions: Sequence[str]
+    ) -> Iterator[tuple[str, Query, list[Candidate], list[NameMatch]]]:
+        """Each question, as read, its fused candidates and the resources it names, for the
+        fit's views of answers."""
         for question, _, query, vector in self._read(questions):
-            yield query, self._candidates(question, query, vector, "fused")[0]
+            yield question, query, *self._candidates(question, query, vector, "fused")
 
     def _read(
         self, questions: Sequence[str]

@@ -41,6 +41,13 @@ AUTHOR_ZIPF = 3.0
 # Everyday words both ("neural network"): a two-word alias of them names a topic.
 ORDINARY_ZIPF = 2.0
 KIND_STRENGTH = 1.0
+# A lookup names its resource this strongly: two name words, or one and its kind.
+LOOKUP_STRENGTH = 2.5
+# Words that ask about a thing, or choose between things, rather than ask for one.
+ASKING = re.compile(
+    r"\b(what|how|why|when|which|explain\w*|differen\w*|vs|versus|compar\w*|works?|means?|or|"
+    r"should)\b"
+)
 
 
 def _words(text: str) -> list[str]:
@@ -67,6 +74,17 @@ Authored = tuple[str, str, Sequence[str]]
 class NameMatch:
     resource_id: str
     strength: float
+
+
+def is_lookup(question: str, kind: str | None, names: Sequence[NameMatch]) -> bool:
+    """The question names a resource of the kind it states and asks nothing about it ("the
+    lora paper", "karpathy's tokenizer video"): its answer is the resource, not a note."""
+    return (
+        kind is not None
+        and bool(names)
+        and names[0].strength >= LOOKUP_STRENGTH
+        and not ASKING.search(question.lower())
+    )
 
 
 class NameIndex:
@@ -259,14 +277,17 @@ def _add(
         return
     # Frequencies are looked up only where a rule reads them: most names have none.
     everyday = is_alias and len(required) == 2 and ordinary
-    if everyday and min(frequency(stem(t)) for t in required) > SPECIFIC_DOCS:
-        return  # "neural network" is a topic, not a name; "llama 2" is a name
+    topic = everyday and min(frequency(stem(t)) for t in required) > SPECIFIC_DOCS
+    # "neural network" is a topic, not a name ("llama 2" is a name); "the chain-of-thought
+    # paper" names the paper only beside its kind.
+    if topic and not any(word in KIND_WORDS for word in phrase.split()):
+        return
     # A title needs two informative words: one ("Transformers") names a topic.
     if not is_alias and informative < 2:
         phrases.append((phrase, resource.id))
         return
     common = len(required) == 1 and frequency(stem(required[0])) > RARE_DOCS
-    kind = resource.kind if common else None
+    kind = resource.kind if common or topic else None
     names.append((resource.id, required, is_alias, kind, resource.kind))
 
 

@@ -97,6 +97,9 @@ class AnswerPolicy:
     text_weight: float = 0.2
     passage_score: float = 0.7
     passage_margin: float = 0.12
+    # ... plus this weight x its heading's cosine to the question, when the scale is known: the
+    # section headed with the asked thing ("What is RAG?") beats one that uses its words more.
+    heading_cosine_weight: float = 0.0
     max_passages: int = 1
     # ... and is quoted only when it is about the question: its heading this close in meaning
     # to the question (headings read as learners' questions), or its heading carrying this

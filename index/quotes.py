@@ -1,9 +1,10 @@
 """Which note section to quote, if any: one about the question, or none.
 
-A section is scored by meaning plus how much of the question its heading and text carry, so
-a section headed with the asked thing wins over one that mentions it. The best-scored one is
-quoted only when its heading is close in meaning to the question, clearly the closest heading,
-or names the question's words (``index.policy``: fitted for precision).
+A section is scored by meaning, its heading's closeness and how much of the question its
+heading and text carry, so a section headed with the asked thing wins over one that mentions
+it. The best-scored one is quoted only when its heading is the closest to the question and
+close in meaning, clearly the closest, or names the question's words (``index.policy``:
+fitted for precision). A lookup ("the lora paper") gets no quote: ``index.answering``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def cites_of(text: str) -> tuple[str, ...]:
 class ScoredSection(NamedTuple):
     """A note section that may be quoted, with what the quote gate reads."""
 
-    score: float  # meaning + heading and text word match: the best-scored is quoted first
+    score: float  # meaning + heading closeness and word match: the best-scored is quoted first
     heading: float  # the share of the question's words its heading carries
     asked: float  # its heading's cosine to the question
     margin: float  # ... less the closest other retrieved heading's
@@ -57,9 +58,14 @@ def scored_sections(
         if introduction:
             heading /= 2
         text = query.coverage_of(stems_of(document.indexed))
-        score = candidate.dense + policy.heading_weight * heading + policy.text_weight * text
+        asked = candidate.asked or 0.0
+        score = (
+            candidate.dense
+            + policy.heading_weight * heading
+            + policy.text_weight * text
+            + policy.heading_cosine_weight * asked
+        )
         if score >= policy.passage_score and candidate.dense >= policy.lexical_floor:
-            asked = candidate.asked or 0.0
             rival = closest[1] if asked >= closest[0] else closest[0]
             found.append(
                 ScoredSection(score, heading, asked, asked - rival, introduction, candidate)
@@ -69,10 +75,11 @@ def scored_sections(
 
 
 def is_about(section: ScoredSection, policy: AnswerPolicy) -> bool:
-    """Quoted only when about the question: its heading close in meaning, clearly the closest
-    heading to it, or naming its words (an introduction's heading is the whole topic)."""
+    """Quoted only when about the question: its heading the closest and close in meaning,
+    clearly the closest, or naming its words (an introduction's heading is the whole topic).
+    A closer heading elsewhere is the better quote, or a sign the question is ambiguous."""
     return (
-        section.asked >= policy.quote_heading_cosine
+        (section.asked >= policy.quote_heading_cosine and section.margin >= 0)
         or section.margin >= policy.quote_heading_margin
         or (not section.introduction and section.heading >= policy.quote_heading_words)
     )

@@ -8,6 +8,7 @@ import pytest
 
 from catalog import load_catalog
 from index import Engine, UnknownTopic
+from index.names import NameMatch, is_lookup
 from index.paths import learning_path
 from index.policy import AnswerPolicy
 
@@ -188,3 +189,20 @@ def test_a_section_headed_with_the_question_is_quoted(real_engine: Engine) -> No
     assert [(p.note_id, p.heading) for p in answer.passages] == [
         ("mixture-of-experts", "What are Switch Transformer and Mixtral?")
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "strength", "lookup"),
+    [
+        ("is there a link to the instructgpt paper", "paper", 3.5, True),
+        ("karpathy's tokenizer video", "video", 3.0, True),
+        ("what is the lora paper about", "paper", 2.5, False),
+        ("the lora paper or the qlora one?", "paper", 2.5, False),
+        ("any good video on mixture of experts", "video", 1.0, False),
+        ("anthropic toy models of superposition", None, 4.0, False),
+    ],
+)
+def test_a_lookup_names_a_resource_of_a_stated_kind_and_asks_nothing_about_it(
+    question: str, kind: str | None, strength: float, lookup: bool
+) -> None:
+    assert is_lookup(question, kind, [NameMatch("some-resource", strength)]) is lookup

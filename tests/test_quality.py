@@ -104,6 +104,45 @@ def test_a_short_acronym_question_quotes_the_section_named_after_it(real_engine:
 
 
 @pytest.mark.parametrize(
+    ("lookup", "paper", "about_it", "section"),
+    [
+        ("the lora paper", "lora-paper", "how does lora work", "How does LoRA work?"),
+        (
+            "the chinchilla paper",
+            "chinchilla-paper",
+            "what did the chinchilla paper show about compute optimal training",
+            "What did Chinchilla show about",
+        ),
+        # Everyday words ("chain", "thought") name the paper beside its kind, else the topic.
+        (
+            "chain of thought prompting paper wei et al",
+            "chain-of-thought-paper",
+            "what is chain of thought prompting",
+            "What is chain-of-thought prompting?",
+        ),
+    ],
+)
+def test_a_lookup_gets_the_resource_and_a_question_about_it_the_note(
+    real_engine: Engine, lookup: str, paper: str, about_it: str, section: str
+) -> None:
+    looked_up, asked = real_engine.answer_many([lookup, about_it])
+    assert looked_up.coverage == "answered"
+    assert looked_up.resources[0].resource.id == paper
+    assert not looked_up.passages  # the paper was asked for, not notes on its topic
+    assert asked.passages and asked.passages[0].heading.startswith(section)
+
+
+def test_a_question_is_quoted_the_section_headed_with_it_not_one_using_its_words_more(
+    real_engine: Engine,
+) -> None:
+    # The long-context section shares more of its words ("do models use a long context?").
+    answer = real_engine.answer("what is in-context learning and why does it work")
+    assert [p.heading for p in answer.passages] == [
+        "What are zero-shot, few-shot and in-context learning?"
+    ]
+
+
+@pytest.mark.parametrize(
     ("question", "near_but_not_about_it"),
     [
         (

@@ -41,8 +41,9 @@ FOLDS = 5
 HONEST_UNCOVERED = 0.925
 NOTHING_FOR_ANSWERABLE = 0.025
 # Quotes keep a margin over their goal (0.90 of quotes address the question): no quote
-# rather than an unrelated one.
-QUOTES_ADDRESS = 0.92
+# rather than an unrelated one. Cross-validated on tuning (5 folds x 5 seeds), a gate fitted
+# for 0.92 gave 0.91 on the folds it had not seen; fitted for 0.95, 0.94.
+QUOTES_ADDRESS = 0.95
 HEADING_COSINES = (*np.round(np.arange(0.5, 0.701, 0.01), 2).tolist(), 2.0)
 # How much closer than the next heading a section's heading must be (2.0: never enough).
 HEADING_MARGINS = (*np.round(np.arange(0.08, 0.401, 0.02), 2).tolist(), 2.0)
@@ -170,6 +171,10 @@ def fit_relevance(engine: Engine, chosen: Sequence[Case], names: Sequence[str]) 
 # Without a fitted model the cosine scale is unknown: recommend and quote on words alone.
 WORDS_ONLY = {"resource_floor": 2.0, "lexical_floor": -1.0, "passage_score": 0.5,
               "dense_weight": 1.0}  # fmt: skip
+# With it, sections are also scored by their heading's closeness, and the quote gate alone
+# decides (no floor on the score): in the same cross-validation, with a close heading quoted
+# only when no other is closer, 132 good quotes at 0.955 against 119 at 0.924 before.
+CLOSE_HEADINGS = {"passage_score": 0.0, "heading_cosine_weight": 0.3}
 
 
 def fit(
@@ -188,7 +193,7 @@ def fit(
         out_of_fold(x, is_covered, names), out_of_fold(x, in_the_field, names), labels
     )
     lexical = model == LEXICAL_ONLY
-    base = replace(engine.policy, **WORDS_ONLY) if lexical else engine.policy
+    base = replace(engine.policy, **(WORDS_ONLY if lexical else CLOSE_HEADINGS))
     base = replace(
         base,
         model=model,
