@@ -117,7 +117,8 @@ def compose_answer(
         notice, coverage = SMALL_TALK, "none"
     passages: list[Passage] = []
     resources: list[ResourceHit] = []
-    if coverage == "answered" and not is_lookup(text, query.kind, names):
+    lookup = coverage == "answered" and is_lookup(text, query.kind, names)
+    if coverage == "answered" and not lookup:
         passages = select_passages(query, candidates, catalog, policy)
     if coverage != "none":
         resources = rank_resources(query, candidates, names, passages, catalog, k, policy)
@@ -132,6 +133,7 @@ def compose_answer(
         coverage=coverage,
         nearest_topics=() if chatter else nearest_topics(candidates, catalog),
         notice=notice,
+        lookup=lookup,
         features=evidence,
     )
 

@@ -85,6 +85,7 @@ class Answer:
     coverage: Coverage
     nearest_topics: tuple[str, ...] = ()
     notice: str = ""
+    lookup: bool = False  # the question asked for a resource by name, not about a topic
     features: dict[str, float] = field(default_factory=dict, compare=False)
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
 
@@ -93,6 +94,7 @@ class Answer:
     # the tuning split): say the bot is unsure, not that the catalog lacks it.
     PARTIAL = "Not sure the catalog covers this directly; the closest it has:"
     NO_NOTE = "No note covers this directly; these resources do."
+    LOOKUP = "The resource you asked for, with related ones:"
 
     @property
     def confident(self) -> bool:
@@ -109,7 +111,9 @@ class Answer:
             return self.NOTHING
         if self.coverage == "partial":
             return self.PARTIAL
-        return "\n\n".join(p.text for p in self.passages) if self.passages else self.NO_NOTE
+        if self.passages:
+            return "\n\n".join(p.text for p in self.passages)
+        return self.LOOKUP if self.lookup else self.NO_NOTE
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -118,6 +122,7 @@ class Answer:
             "confident": self.confident,
             "answer": self.text,
             "notice": self.notice,
+            "lookup": self.lookup,
             "resources": [hit.to_json() for hit in self.resources],
             "passages": [
                 {

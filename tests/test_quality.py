@@ -129,6 +129,8 @@ def test_a_lookup_gets_the_resource_and_a_question_about_it_the_note(
     assert looked_up.coverage == "answered"
     assert looked_up.resources[0].resource.id == paper
     assert not looked_up.passages  # the paper was asked for, not notes on its topic
+    assert looked_up.lookup and looked_up.text == looked_up.LOOKUP
+    assert not asked.lookup
     assert asked.passages and asked.passages[0].heading.startswith(section)
 
 

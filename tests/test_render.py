@@ -8,6 +8,7 @@ import re
 
 import discord
 from PIL import Image
+from rich.console import Console
 
 from bot.discord import render, render_tools
 from bot.discord.render import LIMITS
@@ -106,6 +107,19 @@ def test_more_flag_points_to_the_more_resources_button() -> None:
     answer = Answer("q", (), (hit(resource("r")),), coverage="answered")
     embed = render.answer_embed(answer, catalog_of(), more=True)
     assert embed.footer.text is not None and "More resources" in embed.footer.text
+
+
+def test_a_resource_asked_for_by_name_is_introduced_as_such_not_as_a_missing_note() -> None:
+    from bot.terminal.render import render_answer
+
+    answer = Answer("the lora paper", (), (hit(resource("r")),), "answered", lookup=True)
+    embed = render.answer_embed(answer, catalog_of())
+    assert embed.description == Answer.LOOKUP
+    console = Console(file=io.StringIO(), width=100)
+    console.print(*render_answer(answer, catalog_of()))
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert Answer.LOOKUP in shown and Answer.NO_NOTE not in shown
+    assert Answer("q", (), (hit(resource("r")),), "answered").text == Answer.NO_NOTE
 
 
 def test_unsure_answer_says_so_and_suggests_the_nearest_topics() -> None:

@@ -202,7 +202,7 @@ def _answer_body(answer: Answer, catalog: Catalog, *, more: bool, asked: str) ->
         share = _ANSWER_QUOTES // len(answer.passages)
         embed.description = "\n\n".join(quote(p, catalog, share) for p in answer.passages)
     else:
-        embed.description = answer.NO_NOTE
+        embed.description = answer.text  # no note covers it, or a resource asked for by name
     if answer.notice:
         embed.description = f"*{escape_markdown(answer.notice)}*\n\n{embed.description}"
     footer = FOOTER + (" · “More resources” for more" if more else "")

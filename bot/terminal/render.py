@@ -88,7 +88,7 @@ def render_answer(answer: Answer, catalog: Catalog) -> Parts:
         return [panel, *render_hits(list(answer.resources), "Closest resources")]
     parts: Parts = [Text(notice.strip(), style="yellow")] if notice else []
     if not answer.passages:
-        parts.append(Text(answer.NO_NOTE))
+        parts.append(Text(answer.text))  # no note covers it, or a resource asked for by name
     cited: list[ResourceRow] = []
     for passage in answer.passages:
         text, rows = with_references(passage, catalog, first=len(cited) + 1)
