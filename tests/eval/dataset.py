@@ -9,6 +9,8 @@ Two sources:
 - ``blind3/``: a third blind set, labelled after it was frozen and before the engine saw it.
 - ``blind4/`` and ``blind5/``: two sets written blind on 2026-12-01, labelled before the engine
   saw them: the held-out split.
+- ``blind6/``: written blind on 2026-12-01 (mostly "what is / how does it work" questions) and
+  labelled with the held-out split's brief before the engine saw it; tuning.
 
 The held-out questions of ``blind`` and ``blind3`` were reported as aggregate figures from
 sessions 10 to 14, often enough that choices leaned on them; they were retired into tuning
@@ -24,7 +26,7 @@ import yaml
 
 HERE = Path(__file__).parent
 CATALOG_QUESTIONS = HERE / "tuning" / "catalog_questions.yaml"
-BLIND_SETS = ("blind", "blind2", "blind3", "blind4", "blind5")
+BLIND_SETS = ("blind", "blind2", "blind3", "blind4", "blind5", "blind6")
 HELDOUT_SETS = ("blind4", "blind5")
 
 
