@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 
 from catalog import Catalog, Resource
-from index.names import NameMatch, is_lookup
+from index.names import LOOKUP_STRENGTH, NameMatch, is_lookup
 from index.policy import AnswerPolicy
 from index.query import RELATED_KINDS, Query
 from index.quotes import cites_of, select_passages
@@ -111,6 +111,8 @@ def compose_answer(
         # but its technical terms ("LoRA", "RAG") and the glossary's words still find things.
         notice = f"The catalog is in English; your question looks like {language}."
         coverage = "partial" if query.topical or names else "none"
+    if coverage == "none" and names and names[0].strength >= LOOKUP_STRENGTH:
+        coverage = "partial"  # a question naming an entry is about the catalog's field
     text = query.text if question is None else question
     chatter = is_small_talk(text)
     if chatter:

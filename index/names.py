@@ -41,8 +41,10 @@ AUTHOR_ZIPF = 3.0
 # Everyday words both ("neural network"): a two-word alias of them names a topic.
 ORDINARY_ZIPF = 2.0
 KIND_STRENGTH = 1.0
-# A lookup names its resource this strongly: two name words, or one and its kind.
+# A lookup names its resource this strongly: two name words, or one and its kind ...
 LOOKUP_STRENGTH = 2.5
+# ... or, without a kind, a name said in full: four of its words, or a title phrase.
+FULL_NAME = 4.0
 # Words that ask about a thing, or choose between things, rather than ask for one.
 ASKING = re.compile(
     r"\b(what|how|why|when|which|explain\w*|differen\w*|vs|versus|compar\w*|works?|means?|or|"
@@ -77,14 +79,12 @@ class NameMatch:
 
 
 def is_lookup(question: str, kind: str | None, names: Sequence[NameMatch]) -> bool:
-    """The question names a resource of the kind it states and asks nothing about it ("the
-    lora paper", "karpathy's tokenizer video"): its answer is the resource, not a note."""
-    return (
-        kind is not None
-        and bool(names)
-        and names[0].strength >= LOOKUP_STRENGTH
-        and not ASKING.search(question.lower())
-    )
+    """The question names a resource (with the kind it states, or in full) and asks nothing
+    about it ("the lora paper", "anthropic toy models of superposition"): its answer is the
+    resource, not a note."""
+    if not names or ASKING.search(question.lower()):
+        return False
+    return names[0].strength >= (LOOKUP_STRENGTH if kind is not None else FULL_NAME)
 
 
 class NameIndex:

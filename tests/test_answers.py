@@ -199,7 +199,8 @@ def test_a_section_headed_with_the_question_is_quoted(real_engine: Engine) -> No
         ("what is the lora paper about", "paper", 2.5, False),
         ("the lora paper or the qlora one?", "paper", 2.5, False),
         ("any good video on mixture of experts", "video", 1.0, False),
-        ("anthropic toy models of superposition", None, 4.0, False),
+        ("anthropic toy models of superposition", None, 4.0, True),
+        ("lost in the middle problem", None, 2.5, False),
     ],
 )
 def test_a_lookup_names_a_resource_of_a_stated_kind_and_asks_nothing_about_it(

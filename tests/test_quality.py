@@ -80,6 +80,7 @@ def test_uncovered_questions_are_not_answered_as_covered(heldout: Score) -> None
         ("the illustrated gpt2 by jay alammar", "illustrated-gpt2"),
         ("llama 2 paper", "llama2-paper"),
         ("flash attention paper", "flashattention-paper"),
+        ("lost in the middle problem", "lost-in-the-middle-paper"),  # never "nothing"
     ],
 )
 def test_named_lookups_rank_the_named_resource_first(
