@@ -46,6 +46,8 @@ def dump_snapshot(catalog: Catalog) -> str:
 
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
+# One decoder on text: json.loads on bytes first guesses their encoding, a fifth of the parse.
+_decode = json.JSONDecoder().decode
 # An entry reloaded unchanged is the same object: its line is written once per process.
 resource_line: Derived[Resource, str] = Derived(lambda r: _encode(r.model_dump(mode="json")))
 
@@ -109,7 +111,8 @@ class SnapshotResources(Sequence[Resource]):
         built = self._built[index]
         if built is None:
             try:
-                built = self._built[index] = resource_from_json(json.loads(self._texts[index]))
+                text = self._texts[index].decode("utf-8")
+                built = self._built[index] = resource_from_json(_decode(text))
             except (KeyError, TypeError, AttributeError) as error:
                 raise ValueError(f"incomplete resource in the snapshot: {error!r}") from None
         return built
@@ -123,14 +126,29 @@ class SnapshotResources(Sequence[Resource]):
 
 
 def resource_from_json(item: dict[str, Any]) -> Resource:
-    """A resource from its ``model_dump`` JSON, validated when it was written (not again)."""
+    """A resource from its ``model_dump`` JSON, validated when it was written (not again).
+
+    A line with every field, in field order (what ``model_dump`` writes), becomes the model's
+    state directly: pydantic's ``model_construct`` cost 7 us of the 9 us each entry takes, read
+    20,000 times by a new build process and some 40 times by each answer's first reads.
+    """
     values = dict(item)
     for key in _TUPLE_FIELDS:
         if key in values:
             values[key] = tuple(values[key])
-    if not _REQUIRED.issubset(values):
-        raise KeyError(", ".join(sorted(_REQUIRED - values.keys())))
-    return Resource.model_construct(None, **values)
+    if tuple(values) != _FIELDS:
+        if not _REQUIRED.issubset(values):
+            raise KeyError(", ".join(sorted(_REQUIRED - values.keys())))
+        return Resource.model_construct(None, **values)
+    resource = Resource.__new__(Resource)
+    _set(resource, "__dict__", values)
+    _set(resource, "__pydantic_fields_set__", set(_FIELDS))
+    _set(resource, "__pydantic_extra__", None)
+    _set(resource, "__pydantic_private__", None)
+    return resource
 
 
+_FIELDS = tuple(Resource.model_fields)
 _REQUIRED = frozenset(name for name, info in Resource.model_fields.items() if info.is_required())
+# The frozen model refuses its own __setattr__; object's is what model_construct uses too.
+_set = object.__setattr__

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pydantic import ValidationError
 
 import catalog.loader as loader
 import catalog.parse_cache as parse_cache
 from bot.terminal.cli import main
 from catalog import check_catalog, load_catalog
+from catalog.snapshot import dump_snapshot, read_snapshot
+from tests.conftest import REAL_CATALOG
 from tests.test_catalog import line_of, replace
 
 
@@ -108,3 +111,16 @@ def test_after_an_edit_a_new_build_process_finds_the_new_text(
     asked = runner.invoke(main, ["search", "zymurgy brewing", "--json", *where])
     assert asked.exit_code == 0, asked.output
     assert "tiktokenizer" in asked.stdout
+
+
+def test_entries_read_back_from_a_snapshot_behave_as_the_validated_ones() -> None:
+    catalog = load_catalog(REAL_CATALOG)
+    served = read_snapshot(dump_snapshot(catalog).encode("utf-8"))
+    assert len(served.resources) == len(catalog.resources)
+    for loaded, read in zip(catalog.resources, served.resources, strict=True):
+        assert read == loaded
+        assert hash(read) == hash(loaded)
+        assert read.model_dump() == loaded.model_dump()
+        assert read.verified == loaded.verified
+    with pytest.raises(ValidationError):
+        served.resources[0].title = "changed"  # type: ignore[misc]
