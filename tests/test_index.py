@@ -167,3 +167,23 @@ def test_large_catalogs_switch_to_an_approximate_index(tiny_catalog, tmp_path: P
     engine = Engine.load(tmp_path / "index", tiny_catalog, FakeEmbedder())
     assert engine.status().manifest["index_type"] == "hnsw"
     assert engine.search("ZeRO optimizer states partition", k=1)[0].resource.id == "zero-paper"
+
+
+def test_a_large_flat_index_searched_in_half_precision_returns_the_exact_rows_and_scores(
+    tmp_path: Path,
+) -> None:
+    rng = np.random.default_rng(11)
+    vectors = rng.standard_normal((3000, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    queries = vectors[rng.choice(len(vectors), 40)] + 0.5 * rng.standard_normal((40, 384))
+    queries = (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
+    DenseIndex.build(vectors).save(tmp_path / "vectors.faiss")
+    exact = DenseIndex.load(tmp_path / "vectors.faiss")
+    compressed = DenseIndex.load(tmp_path / "vectors.faiss")
+    compressed.compress_from = 1000
+    assert compressed.compressed and not exact.compressed
+    for query in queries:
+        want_scores, want_rows = exact.search(query.reshape(1, -1), 40)
+        scores, rows = compressed.search(query.reshape(1, -1), 40)
+        assert rows.tolist() == want_rows.tolist()
+        assert scores.tolist() == want_scores.tolist()
