@@ -21,6 +21,12 @@ _TUPLE_FIELDS = ("topics", "prerequisites", "aliases", "questions")
 
 
 def dump_snapshot(catalog: Catalog) -> str:
+    return "".join(snapshot_lines(catalog))
+
+
+def snapshot_lines(catalog: Catalog) -> list[str]:
+    """The snapshot's lines, each ending in a newline: the header, then one per resource (an
+    index stores them in parts, so an edit rewrites only the part that holds the entry)."""
     header = {
         "format": SNAPSHOT_FORMAT,
         "root": catalog.root,
@@ -41,8 +47,7 @@ def dump_snapshot(catalog: Catalog) -> str:
             for note in catalog.notes
         ],
     }
-    lines = [_encode(header)] + [resource_line(resource) for resource in catalog.resources]
-    return "\n".join(lines) + "\n"
+    return [_encode(header) + "\n"] + [resource_line(r) + "\n" for r in catalog.resources]
 
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode

@@ -2,8 +2,9 @@
 
     INDEX_DIR/
       CURRENT                 name of the version being served (replaced atomically)
-      versions/<name>/        manifest.json, vectors.faiss, documents.jsonl, catalog.jsonl,
-                              lexical.npz (terms, BM25, spellings), names.json, asked.npz
+      versions/<name>/        manifest.json, vectors.f32 (vectors.faiss for HNSW), documents.jsonl,
+                              catalog.jsonl (these three in parts: ``index.parts``), lexical.npz
+                              (terms, BM25, spellings), names.json, asked.npz
       cache/                  embeddings-<model>.npz and words.npz, by text hash, each with
                               the rows of recent builds appended as <name>.<n>.npz;
                               parsed/: the catalog files as parsed, by content hash;
@@ -16,6 +17,8 @@ each step is atomic, so a crash at any point leaves the previous version serving
 A version is self-contained: ``catalog.jsonl`` is the catalog it was built from, so serving
 never reads the catalog's YAML (a broken edit cannot stop answers), and the manifest records
 each file's size and SHA-256 so ``index status`` can tell a damaged file from a healthy one.
+Parts that did not change since the previous version are hard links to its files: shared bytes,
+never shared names, so pruning an old version cannot remove what a newer one reads.
 """
 
 from __future__ import annotations
@@ -30,12 +33,16 @@ import os
 import shutil
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import fields
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from catalog import Catalog
 from catalog.derived import Derived
-from catalog.snapshot import dump_snapshot, read_snapshot
+from catalog.snapshot import read_snapshot, snapshot_lines
 from index.asked import AskedVectors
 from index.dense import DenseIndex
 from index.errors import (
@@ -47,6 +54,7 @@ from index.errors import (
 )
 from index.lexicon import Lexicon
 from index.names import NameIndex
+from index.parts import PartWriter, part_ends, part_key, read_parts
 from index.results import Document
 from index.stored_documents import StoredDocuments
 
@@ -58,10 +66,12 @@ from index.stored_documents import StoredDocuments
 # 5: asked.npz: one vector per learner question of each resource.
 # 6: asked.npz also holds one vector per passage: its section heading.
 # 7: asked.npz lists entries without questions instead of storing their own vectors again.
-FORMAT = 7
+# 8: documents, catalog snapshot and flat vectors (raw float32, vectors.f32) in parts.
+FORMAT = 8
 KEEP_VERSIONS = 2
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
+VECTOR_PARTS = "vectors.f32"
 DOCUMENTS = "documents.jsonl"
 CATALOG = "catalog.jsonl"
 LEXICON = "lexical.npz"
@@ -136,9 +146,15 @@ def load_version(version: Path) -> tuple[dict[str, Any], Sequence[Document], Den
     if damaged:
         raise IndexCorrupt(f"damaged index files in {version}: {'; '.join(damaged)}")
     try:
-        documents = StoredDocuments(_verified(version, DOCUMENTS, manifest), str(version))
-        dense = DenseIndex.load(version / VECTORS)
-    except (OSError, ValueError, TypeError, RuntimeError) as error:
+        documents = StoredDocuments(_verified(version, "documents", manifest), str(version))
+        if manifest.get("index_type") == "flat":
+            data = read_parts(version, _parts(manifest, "vectors"))
+            dim = int(manifest["dim"])
+            vectors = np.frombuffer(data, dtype=np.float32).reshape(-1, dim)
+            dense = DenseIndex.flat(vectors, dim)
+        else:
+            dense = DenseIndex.load(version / VECTORS)
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexCorrupt(f"damaged index files in {version}: {error}") from None
     if dense.size != len(documents) or len(documents) != manifest.get("counts", {}).get(
         "documents"
@@ -178,7 +194,7 @@ def load_snapshot(version: Path) -> Catalog:
     """The catalog this version was built from, as it was then."""
     try:
         manifest = read_manifest(version)
-        return read_snapshot(_verified(version, CATALOG, manifest))
+        return read_snapshot(_verified(version, "catalog", manifest))
     except (OSError, ValueError) as error:
         raise IndexCorrupt(f"unreadable catalog snapshot in {version}: {error}") from None
 
@@ -222,24 +238,42 @@ def write_version(
     staging = versions / f"{name}.tmp"
     staging.mkdir()
     try:
-        lines = "".join(_document_line(document) for document in documents)
-        (staging / DOCUMENTS).write_text(lines, encoding="utf-8")
+        parts = PartWriter(staging, *_previous(index_dir))
+        ends = part_ends([document.id for document in documents])
+        spans = list(zip([0, *ends[:-1]], ends, strict=True))
+        stored = {
+            "documents": parts.write(
+                DOCUMENTS,
+                [partial(_document_part, documents[a:b]) for a, b in spans],
+                [_documents_key(documents[a:b]) for a, b in spans],
+            )
+        }
+        if dense.kind == "flat":
+            matrix = dense.stored_vectors()
+            stored["vectors"] = parts.write(
+                VECTOR_PARTS, [partial(matrix[a:b].tobytes) for a, b in spans]
+            )
+        else:
+            dense.save(staging / VECTORS)
+        header, *entries = snapshot_lines(catalog)
+        ends = part_ends([resource.id for resource in catalog.resources])
+        lines = _split([header, *entries], ends, 1)
+        stored["catalog"] = parts.write(CATALOG, [partial(bytes, line) for line in lines])
         ids = [document.id for document in documents]
         (staging / HASHES).write_text(_encode({"ids": ids, "hashes": hashes}), encoding="utf-8")
-        dense.save(staging / VECTORS)
         lexicon.save(staging / LEXICON)
         (staging / NAMES).write_text(json.dumps(names.to_json(), ensure_ascii=False), "utf-8")
         asked.save(staging / ASKED)
-        (staging / CATALOG).write_text(dump_snapshot(catalog), encoding="utf-8")
+        whole = [path for path in sorted(staging.iterdir()) if path.name not in parts.files]
+        files = {p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in whole}
         manifest = {
             **manifest,
-            "files": {
-                path.name: {"bytes": path.stat().st_size, "sha256": _sha256(path)}
-                for path in sorted(staging.iterdir())
-            },
+            "parts": stored,
+            "files": dict(sorted({**files, **parts.files}.items())),
         }
         _write_json(staging / MANIFEST, manifest)
-        for path in staging.iterdir():
+        # Linked parts were made durable by the build that first wrote them.
+        for path in [*whole, *parts.written, staging / MANIFEST]:
             _fsync(path)
         final = versions / name
         staging.rename(final)
@@ -308,13 +342,59 @@ _document_line: Derived[Document, str] = Derived(lambda d: _encode(vars(d)) + "\
 
 
 def _verified(version: Path, name: str, manifest: dict[str, Any]) -> bytes:
-    """The bytes of a file read lazily afterwards, checked against the manifest's checksum:
-    a damaged file is reported at load, not in the middle of an answer."""
-    data = (version / name).read_bytes()
-    expected = manifest.get("files", {}).get(name, {}).get("sha256")
-    if hashlib.sha256(data).hexdigest() != expected:
-        raise IndexCorrupt(f"damaged index files in {version}: {name} does not match its checksum")
-    return data
+    """The bytes of a file read lazily afterwards (of each of its parts, joined), checked
+    against the manifest's checksums: a damaged file is reported at load, not in the middle of
+    an answer."""
+    names = _parts(manifest, name) if name in manifest.get("parts", {}) else [name]
+    chunks = []
+    for part in names:
+        data = (version / part).read_bytes()
+        expected = manifest.get("files", {}).get(part, {}).get("sha256")
+        if hashlib.sha256(data).hexdigest() != expected:
+            raise IndexCorrupt(
+                f"damaged index files in {version}: {part} does not match its checksum"
+            )
+        chunks.append(data)
+    return b"".join(chunks)
+
+
+def _parts(manifest: dict[str, Any], name: str) -> list[str]:
+    names = manifest.get("parts", {}).get(name)
+    if not isinstance(names, list) or not all(isinstance(n, str) and "/" not in n for n in names):
+        raise ValueError(f"the manifest lists no parts for {name}")
+    return names
+
+
+def _document_part(documents: Sequence[Document]) -> bytes:
+    return "".join(_document_line(document) for document in documents).encode("utf-8")
+
+
+def _documents_key(documents: Sequence[Document]) -> str:
+    """What a documents part is made from: the store's format and every field of each row."""
+    rows = [[str(value) for value in vars(d).values()] for d in documents]
+    return part_key([[f"format {FORMAT}", *_DOCUMENT_FIELDS], *rows])
+
+
+_DOCUMENT_FIELDS = tuple(field.name for field in fields(Document))
+
+
+def _split(lines: list[str], ends: list[int], skip: int) -> list[bytes]:
+    """``lines`` cut at ``ends`` (row numbers after the first ``skip`` lines, which go with the
+    first part), each part as UTF-8."""
+    starts = [0, *(end + skip for end in ends[:-1])]
+    stops = [*(end + skip for end in ends[:-1]), len(lines)]
+    return ["".join(lines[a:b]).encode("utf-8") for a, b in zip(starts, stops, strict=True)]
+
+
+def _previous(index_dir: Path) -> tuple[Path | None, dict[str, Any]]:
+    """The version being served and the files its manifest lists, to link unchanged parts to;
+    nothing when there is none or it cannot be read (everything is then written)."""
+    try:
+        version = current_version(index_dir)
+        files = read_manifest(version).get("files")
+    except IndexProblem:
+        return None, {}
+    return version, files if isinstance(files, dict) else {}
 
 
 def _write_json(path: Path, value: Any) -> None:

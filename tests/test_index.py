@@ -89,10 +89,11 @@ def test_a_full_disk_while_writing_leaves_the_old_index(
     build_index(catalog, FakeEmbedder(), index_dir)
     served = current_version(index_dir)
 
-    def disk_full(self, path) -> None:  # type: ignore[no-untyped-def]
+    def disk_full(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(DenseIndex, "save", disk_full)
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
     with pytest.raises(BuildFailed, match="No space left"):
         build_index(catalog, FakeEmbedder(), index_dir, full=True)
     assert current_version(index_dir) == served
@@ -103,7 +104,7 @@ def test_a_corrupt_index_is_rebuilt_on_open(catalog_dir: Path, tmp_path: Path) -
     index_dir = tmp_path / "index"
     catalog = load_catalog(catalog_dir)
     build_index(catalog, FakeEmbedder(), index_dir)
-    (current_version(index_dir) / "vectors.faiss").write_bytes(b"garbage")
+    (current_version(index_dir) / "vectors.f32").write_bytes(b"garbage")
     with pytest.raises(IndexCorrupt):
         Engine.load(index_dir, catalog, FakeEmbedder())
 
