@@ -119,6 +119,14 @@ def part_key(fields: Sequence[Sequence[str]]) -> str:
     return digest.hexdigest()
 
 
+def split_lines(lines: list[str], ends: list[int], skip: int) -> list[bytes]:
+    """``lines`` cut at ``ends`` (row numbers counted after the first ``skip`` lines, a header
+    that goes with the first part), each part as UTF-8."""
+    starts = [0, *(end + skip for end in ends[:-1])]
+    stops = [*(end + skip for end in ends[:-1]), len(lines)]
+    return ["".join(lines[a:b]).encode("utf-8") for a, b in zip(starts, stops, strict=True)]
+
+
 def read_parts(version: Path, names: Sequence[str]) -> bytes:
     """The bytes of a file stored as parts, in order."""
     return b"".join((version / name).read_bytes() for name in names)

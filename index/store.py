@@ -54,7 +54,7 @@ from index.errors import (
 )
 from index.lexicon import Lexicon
 from index.names import NameIndex
-from index.parts import PartWriter, part_ends, part_key, read_parts
+from index.parts import PartWriter, part_ends, part_key, read_parts, split_lines
 from index.results import Document
 from index.stored_documents import StoredDocuments
 
@@ -146,9 +146,9 @@ def load_version(version: Path) -> tuple[dict[str, Any], Sequence[Document], Den
     if damaged:
         raise IndexCorrupt(f"damaged index files in {version}: {'; '.join(damaged)}")
     try:
-        documents = StoredDocuments(_verified(version, "documents", manifest), str(version))
+        documents = StoredDocuments(_verified(version, DOCUMENTS, manifest), str(version))
         if manifest.get("index_type") == "flat":
-            data = read_parts(version, _parts(manifest, "vectors"))
+            data = read_parts(version, _parts(manifest, VECTOR_PARTS))
             dim = int(manifest["dim"])
             vectors = np.frombuffer(data, dtype=np.float32).reshape(-1, dim)
             dense = DenseIndex.flat(vectors, dim)
@@ -194,7 +194,7 @@ def load_snapshot(version: Path) -> Catalog:
     """The catalog this version was built from, as it was then."""
     try:
         manifest = read_manifest(version)
-        return read_snapshot(_verified(version, "catalog", manifest))
+        return read_snapshot(_verified(version, CATALOG, manifest))
     except (OSError, ValueError) as error:
         raise IndexCorrupt(f"unreadable catalog snapshot in {version}: {error}") from None
 
@@ -242,7 +242,7 @@ def write_version(
         ends = part_ends([document.id for document in documents])
         spans = list(zip([0, *ends[:-1]], ends, strict=True))
         stored = {
-            "documents": parts.write(
+            DOCUMENTS: parts.write(
                 DOCUMENTS,
                 [partial(_document_part, documents[a:b]) for a, b in spans],
                 [_documents_key(documents[a:b]) for a, b in spans],
@@ -250,15 +250,15 @@ def write_version(
         }
         if dense.kind == "flat":
             matrix = dense.stored_vectors()
-            stored["vectors"] = parts.write(
+            stored[VECTOR_PARTS] = parts.write(
                 VECTOR_PARTS, [partial(matrix[a:b].tobytes) for a, b in spans]
             )
         else:
             dense.save(staging / VECTORS)
         header, *entries = snapshot_lines(catalog)
         ends = part_ends([resource.id for resource in catalog.resources])
-        lines = _split([header, *entries], ends, 1)
-        stored["catalog"] = parts.write(CATALOG, [partial(bytes, line) for line in lines])
+        lines = split_lines([header, *entries], ends, 1)
+        stored[CATALOG] = parts.write(CATALOG, [partial(bytes, line) for line in lines])
         ids = [document.id for document in documents]
         (staging / HASHES).write_text(_encode({"ids": ids, "hashes": hashes}), encoding="utf-8")
         lexicon.save(staging / LEXICON)
@@ -376,14 +376,6 @@ def _documents_key(documents: Sequence[Document]) -> str:
 
 
 _DOCUMENT_FIELDS = tuple(field.name for field in fields(Document))
-
-
-def _split(lines: list[str], ends: list[int], skip: int) -> list[bytes]:
-    """``lines`` cut at ``ends`` (row numbers after the first ``skip`` lines, which go with the
-    first part), each part as UTF-8."""
-    starts = [0, *(end + skip for end in ends[:-1])]
-    stops = [*(end + skip for end in ends[:-1]), len(lines)]
-    return ["".join(lines[a:b]).encode("utf-8") for a, b in zip(starts, stops, strict=True)]
 
 
 def _previous(index_dir: Path) -> tuple[Path | None, dict[str, Any]]:

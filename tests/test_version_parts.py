@@ -53,7 +53,7 @@ def test_a_rebuild_after_one_edit_answers_as_a_full_build(
     build_index(catalog, FakeEmbedder(), full_dir, full=True)
     rebuilt = Engine.load(index_dir, catalog_dir, FakeEmbedder())
     full = Engine.load(full_dir, catalog_dir, FakeEmbedder())
-    assert len(read_manifest(current_version(index_dir))["parts"]["documents"]) > 1
+    assert len(read_manifest(current_version(index_dir))["parts"]["documents.jsonl"]) > 1
     for question in QUESTIONS:
         assert comparable(rebuilt.answer(question)) == comparable(full.answer(question))
     assert any("new playground" in d.indexed for d in rebuilt.documents)
@@ -70,7 +70,7 @@ def test_a_rebuild_after_one_edit_writes_only_the_parts_that_changed(
     after = current_version(index_dir)
     stored = read_manifest(after)["parts"]
     old, new = inodes(before), inodes(after)
-    for name in ("documents", "vectors", "catalog"):
+    for name in ("documents.jsonl", "vectors.f32", "catalog.jsonl"):
         shared = [part for part in stored[name] if old.get(part) == new[part]]
         assert 0 < len(shared) < len(stored[name]), name
     assert verify_files(after, read_manifest(after)) == []
@@ -102,7 +102,7 @@ def test_a_damaged_shared_part_is_reported_and_the_next_build_writes_it_afresh(
     edit_one_entry(catalog_dir)
     build_index(load_catalog(catalog_dir), FakeEmbedder(), index_dir)
     served = current_version(index_dir)
-    stored = read_manifest(served)["parts"]["documents"]
+    stored = read_manifest(served)["parts"]["documents.jsonl"]
     shared = next(p for p in stored if (served / p).stat().st_nlink > 1)
     data = bytearray((served / shared).read_bytes())
     data[5] ^= 0x01  # same size, one bit flipped, in both versions at once
