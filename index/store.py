@@ -234,7 +234,11 @@ def write_version(
     """Write a complete version beside the served one and return its final path."""
     versions = index_dir / "versions"
     versions.mkdir(parents=True, exist_ok=True)
-    name = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+    now = time.time_ns()
+    # Names sort in the order versions were written (to the microsecond): pruning keeps the
+    # newest ones, even of several builds within one second.
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(now // 10**9))
+    name = f"{stamp}.{now // 1000 % 10**6:06d}-{os.getpid()}"
     staging = versions / f"{name}.tmp"
     staging.mkdir()
     try:

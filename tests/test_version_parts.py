@@ -94,6 +94,20 @@ def test_pruning_old_versions_never_breaks_the_current_one(
     assert engine.answer("What does ZeRO partition?").resources[0].resource.id == "zero-paper"
 
 
+def test_pruning_keeps_the_newest_versions_even_of_builds_within_one_second(
+    catalog_dir: Path, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    written = []
+    for edit in range(5):
+        edit_one_entry(catalog_dir, f"A playground, take {edit}")
+        build_index(load_catalog(catalog_dir), FakeEmbedder(), index_dir)
+        written.append(current_version(index_dir).name)
+    kept = sorted(p.name for p in (index_dir / "versions").iterdir())
+    assert kept == written[-len(kept) :]  # the newest, in the order they were built
+    assert sorted(written) == written
+
+
 def test_a_damaged_shared_part_is_reported_and_the_next_build_writes_it_afresh(
     catalog_dir: Path, tmp_path: Path
 ) -> None:
