@@ -26,14 +26,8 @@ from index.name_plans import NamePlans, name_plans
 from index.names import NameIndex
 from index.policy import policy_for
 from index.results import BuildReport, Document
-from index.store import (
-    FORMAT,
-    build_lock,
-    location_error,
-    publish,
-    stored_hashes,
-    write_version,
-)
+from index.store import FORMAT, location_error, stored_hashes
+from index.version_writer import build_lock, publish, write_version
 
 Progress = Callable[[int, int], None]
 BATCH = 64
