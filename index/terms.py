@@ -69,4 +69,4 @@ def terms(text: str) -> list[str]:
 @lru_cache(maxsize=16384)
 def stems_of(text: str) -> frozenset[str]:
     """A text's stems, remembered: each answer reads ~40 candidates' texts."""
-    return frozenset(stem(word) for word in words(text))
+    return frozenset(terms(text))

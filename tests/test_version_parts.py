@@ -104,7 +104,8 @@ def test_pruning_keeps_the_newest_versions_even_of_builds_within_one_second(
         build_index(load_catalog(catalog_dir), FakeEmbedder(), index_dir)
         written.append(current_version(index_dir).name)
     kept = sorted(p.name for p in (index_dir / "versions").iterdir())
-    assert kept == written[-len(kept) :]  # the newest, in the order they were built
+    assert 0 < len(kept) < len(written)  # old versions were pruned ...
+    assert kept == written[-len(kept) :]  # ... and the newest kept, in the order they were built
     assert sorted(written) == written
 
 
