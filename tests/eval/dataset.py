@@ -11,6 +11,9 @@ Two sources:
   saw them: the held-out split.
 - ``blind6/``: written blind on 2026-12-01 (mostly "what is / how does it work" questions) and
   labelled with the held-out split's brief before the engine saw it; tuning.
+- ``blind7/`` (tuning, a third of it near-field traps and chatter) and ``blind8/`` (held out,
+  people from other fields): written blind on 2026-12-01 and labelled before the engine saw
+  them. ``blind8`` is the freshest held-out set: ``python -m tests.eval.scoring blind8``.
 
 The held-out questions of ``blind`` and ``blind3`` were reported as aggregate figures from
 sessions 10 to 14, often enough that choices leaned on them; they were retired into tuning
@@ -26,8 +29,8 @@ import yaml
 
 HERE = Path(__file__).parent
 CATALOG_QUESTIONS = HERE / "tuning" / "catalog_questions.yaml"
-BLIND_SETS = ("blind", "blind2", "blind3", "blind4", "blind5", "blind6")
-HELDOUT_SETS = ("blind4", "blind5")
+BLIND_SETS = ("blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8")
+HELDOUT_SETS = ("blind4", "blind5", "blind8")
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Case:
     expect: tuple[str, ...] = ()
     named: str | None = None
     quotes: tuple[str, ...] | None = None  # None: not labelled
+    source: str = "catalog"  # the folder of a blind set, "catalog" for the catalog-aware set
 
 
 def load_questions() -> tuple[list[dict], list[str]]:
@@ -87,12 +91,16 @@ def blind_cases() -> list[Case]:
                     expect=tuple(label.get("expect") or ()),
                     named=label.get("named"),
                     quotes=tuple(label.get("quotes") or ()) if "quotes" in label else None,
+                    source=folder,
                 )
             )
     return cases
 
 
 def cases(split: str) -> list[Case]:
-    """``tuning`` (catalog-aware set + retired blind sets) or ``heldout`` (blind4, blind5)."""
+    """``tuning`` (catalog-aware set + retired blind sets), ``heldout`` (blind4, blind5,
+    blind8), or one blind set by its folder's name (``blind8``: the freshest held-out set)."""
+    if split in BLIND_SETS:
+        return [case for case in blind_cases() if case.source == split]
     blind = [case for case in blind_cases() if case.split == split]
     return catalog_cases() + blind if split == "tuning" else blind
