@@ -3,9 +3,9 @@
 Whether to answer is the fitted policy's call (``index.policy``) over a few features of the
 question and its candidates; which note section to quote is ``index.quotes``'s (none for a
 lookup: "the lora paper" asks for the paper, not for notes on LoRA). Resources the
-question names come first; stated intents (a video, beginner material, free) lift matching
-entries; an entry whose target could not be verified is recommended only when asked for by
-name.
+question names come first; the rest are ranked by the fitted relevance model, whose features
+include stated intents (a video, beginner material, free); an entry whose target could not
+be verified is recommended only when asked for by name.
 """
 
 from __future__ import annotations
@@ -185,7 +185,15 @@ def resource_features(
         "course_or_video": float(resource.kind in ("course", "video")),
         "repo_or_tool": float(resource.kind in ("repository", "tool")),
         "free": float(bool(resource.free)),
+        # What the question asks for besides its topic, weighed by the fit, not by hand.
+        "kind_asked": float(bool(query.kind) and resource.kind in _kinds(query.kind)),
+        "level_asked": float(bool(query.level) and resource.level == query.level),
+        "free_asked": (1.0 if resource.free else -1.0) if query.free else 0.0,
     }
+
+
+def _kinds(kind: str | None) -> tuple[str, ...]:
+    return RELATED_KINDS.get(kind, (kind,)) if kind else ()
 
 
 def rankable(
@@ -225,14 +233,12 @@ def rank_resources(
     for candidate, resource, features in rankable(query, candidates, catalog, policy):
         if resource.id in ranked:
             continue
-        # An intent lifts entries on the asked topic, not every video or course.
-        on_topic = query.on_topic(stems_of(candidate.document.indexed))
-        intent = intent_bonus(query, resource) * min(1.0, 2 * on_topic)
         if policy.relevance is not None:
-            # Added to a probability, an asked kind (0.6) puts matching entries first.
-            score = policy.relevance.probability(features) + intent
+            score = policy.relevance.probability(features)  # intents are among its features
         else:
-            score = candidate.fused * (1.0 + intent)
+            # An intent lifts entries on the asked topic, not every video or course.
+            on_topic = query.on_topic(stems_of(candidate.document.indexed))
+            score = candidate.fused * (1.0 + intent_bonus(query, resource) * min(1.0, 2 * on_topic))
         if resource.id in cited:
             score *= 1.0 + CITED_BONUS  # the quoted section recommends it for this very topic
         scored.append((round(score, 5), candidate, resource))

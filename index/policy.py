@@ -56,6 +56,9 @@ RANK_FEATURES: tuple[str, ...] = (
     "course_or_video",
     "repo_or_tool",
     "free",
+    "kind_asked",
+    "level_asked",
+    "free_asked",
 )
 LEXICAL_RANK_FEATURES: tuple[str, ...] = tuple(f for f in RANK_FEATURES if f not in COSINE_FEATURES)
 
