@@ -4,8 +4,9 @@ Whether to answer is the fitted policy's call (``index.policy``) over a few feat
 question and its candidates; which note section to quote is ``index.quotes``'s (none for a
 lookup: "the lora paper" asks for the paper, not for notes on LoRA). Resources the
 question names come first; the rest are ranked by the fitted relevance model, whose features
-include stated intents (a video, beginner material, free); an entry whose target could not
-be verified is recommended only when asked for by name.
+include stated intents (a video, beginner material, free), and a kind of resource asked for
+(``index.kinds``) comes first among entries on the topic; an entry whose target could not be
+verified is recommended only when asked for by name.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import math
 from collections.abc import Sequence
 
 from catalog import Catalog, Resource
+from index.kinds import RELATED_KINDS
 from index.names import LOOKUP_STRENGTH, NameMatch, is_lookup
 from index.policy import AnswerPolicy
-from index.query import RELATED_KINDS, Query
+from index.query import Query
 from index.quotes import cites_of, select_passages
 from index.results import Answer, Coverage, Passage, ResourceHit
 from index.retrieval import Candidate
@@ -150,9 +152,9 @@ def relevant(candidate: Candidate, policy: AnswerPolicy) -> bool:
 def intent_bonus(query: Query, resource: Resource) -> float:
     """How much the entry fits what the question asks for besides its topic."""
     bonus = 0.0
-    if query.kind and resource.kind in RELATED_KINDS.get(query.kind, (query.kind,)):
+    if resource.kind in _kinds(query.wants):
         bonus += KIND_BONUS
-    if query.level and resource.level == query.level:
+    if query.wants_level and resource.level == query.wants_level:
         bonus += LEVEL_BONUS
     if query.free:
         bonus += FREE_BONUS if resource.free else -FREE_BONUS
@@ -167,6 +169,8 @@ def resource_features(
     citing it is (``cited``), how much of the question its text and title carry, and what it
     is (learners' questions favour explanations)."""
     stems = stems_of(candidate.document.indexed)
+    # An intent speaks for entries on the asked topic, not for every video or course.
+    on_topic = min(1.0, 2 * query.on_topic(stems))
     return {
         "fused": candidate.fused,
         "position": math.log1p(position),
@@ -186,9 +190,9 @@ def resource_features(
         "repo_or_tool": float(resource.kind in ("repository", "tool")),
         "free": float(bool(resource.free)),
         # What the question asks for besides its topic, weighed by the fit, not by hand.
-        "kind_asked": float(bool(query.kind) and resource.kind in _kinds(query.kind)),
-        "level_asked": float(bool(query.level) and resource.level == query.level),
-        "free_asked": (1.0 if resource.free else -1.0) if query.free else 0.0,
+        "kind_asked": on_topic * (resource.kind in _kinds(query.wants)),
+        "level_asked": on_topic * (bool(query.wants_level) and resource.level == query.wants_level),
+        "free_asked": on_topic * ((1.0 if resource.free else -1.0) if query.free else 0.0),
     }
 
 
@@ -234,7 +238,10 @@ def rank_resources(
         if resource.id in ranked:
             continue
         if policy.relevance is not None:
-            score = policy.relevance.probability(features)  # intents are among its features
+            score = policy.relevance.probability(features)
+            # A kind or level asked for ("a course on fine-tuning", "a gentle intro") comes
+            # first among entries on the topic: the fit weighs it, but the learner said so.
+            score += KIND_BONUS * features["kind_asked"] + LEVEL_BONUS * features["level_asked"]
         else:
             # An intent lifts entries on the asked topic, not every video or course.
             on_topic = query.on_topic(stems_of(candidate.document.indexed))

@@ -19,7 +19,8 @@ from typing import Any
 
 from catalog import Resource
 from catalog.derived import Derived
-from index.query import KIND_WORDS, RELATED_KINDS, informativeness
+from index.kinds import KIND_WORDS, RELATED_KINDS
+from index.query import informativeness
 from index.terms import STOPWORDS, stem
 from index.word_frequency import zipf
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+from index.kinds import KIND_WORDS, requested_kind, requested_level
 from index.terms import stem, words
 from index.word_frequency import zipf
 
@@ -33,48 +34,6 @@ RARE_DOCUMENTS = 3
 # Words weighing this much are worth naming in "matched words: ..." ("pipeline", not "llms").
 INFORMATIVE = 0.3
 
-# What a question asks for besides its topic: a kind of resource, a level, free material.
-KIND_WORDS = {
-    "video": "video",
-    "videos": "video",
-    "youtube": "video",
-    "watch": "video",
-    "lecture": "video",
-    "lectures": "video",
-    "talk": "video",
-    "paper": "paper",
-    "papers": "paper",
-    "arxiv": "paper",
-    "course": "course",
-    "courses": "course",
-    "class": "course",
-    "mooc": "course",
-    "book": "book",
-    "books": "book",
-    "textbook": "book",
-    "tool": "tool",
-    "tools": "tool",
-    "library": "tool",
-    "website": "tool",
-    "site": "tool",
-    "app": "tool",
-    "playground": "tool",
-    "repo": "repository",
-    "repos": "repository",
-    "repository": "repository",
-    "github": "repository",
-    "code": "repository",
-    "tutorial": "tutorial",
-    "tutorials": "tutorial",
-    "walkthrough": "tutorial",
-    "blog": "article",
-    "post": "article",
-    "article": "article",
-    "articles": "article",
-    "docs": "documentation",
-    "documentation": "documentation",
-    "notes": "lecture-notes",
-}
 # Words that state a level or price, like the kind words: an intent, not the topic.
 INTENT_WORDS = frozenset(
     [
@@ -95,30 +54,14 @@ INTENT_WORDS = frozenset(
         "cheap",
     ]
 )
-RELATED_KINDS = {
-    "video": ("video",),
-    "paper": ("paper",),
-    "course": ("course", "lecture-notes", "collection"),
-    "book": ("book",),
-    "tool": ("tool",),
-    "repository": ("repository", "tool"),
-    "tutorial": ("tutorial", "documentation"),
-    "article": ("article",),
-    "documentation": ("documentation", "tutorial"),
-    "lecture-notes": ("lecture-notes", "course"),
-}
-BEGINNER = re.compile(
-    r"\b(beginners?|newbie|noob|new to|start(?:ing|er)?|get into|intro(?:duction|ductory)?|"
-    r"basics?|rusty|eli5|from scratch|first steps?|zero to|gentle|roadmap|simple|simply|"
-    r"intuitive(?:ly)?|intuition|for dummies|non[- ]technical|plain english|easy)\b"
-)
-ADVANCED = re.compile(r"\b(advanced|in[- ]depth|deep[- ]dive|research[- ]level|state of the art)\b")
 # "Where do I start?" carries no topic words: it asks for the study paths and first steps.
 START = re.compile(
     r"\b(where (?:do|should|can) i (?:start|begin)|where to (?:start|begin)|get(?:ting)? started|"
     r"new here|read first|(?:total|complete|absolute) (?:beginner|newbie|noob)|roadmap|"
     r"how (?:do|can|should) i get into|study plan|learning path|first steps?|"
-    r"(?:start|begin) (?:learning|with))\b"
+    r"(?:start|begin) (?:learning|with)|prerequisites?|prereqs?|"
+    r"(?:math|maths|mathematics|calculus|linear algebra|stats|statistics) (?:is|are) "
+    r"(?:\w+ ){0,2}rusty|refresh(?:er)? (?:on |my )?(?:math|maths|calculus|linear algebra))\b"
 )
 _CASED = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 START_CONTEXT = "where to start learning about large language models as a beginner"
@@ -166,10 +109,13 @@ class Query:
     text: str
     words: tuple[Word, ...]
     kind: str | None
-    level: str | None
     free: bool
     topical: tuple[str, ...]
     start: bool = False
+    # The kind the question asks for ("a video on", "the paper that"), not one it mentions
+    # ("reading papers"): what ranking prefers. ``kind`` is any kind named, for lookups.
+    wants: str | None = None
+    wants_level: str | None = None
 
     @property
     def weight(self) -> float:
@@ -304,18 +250,16 @@ def analyse(
     kinds = [KIND_WORDS[w] for w in found if w in KIND_WORDS]
     # Intents read the catalog's spelling too, so "begginer" still asks for beginner material.
     spelled = lowered + " " + " ".join(w.term for w in found.values() if w.term)
-    level = "beginner" if start or BEGINNER.search(spelled) else None
-    if level is None and ADVANCED.search(spelled):
-        level = "advanced"
     topical = tuple(w.term for w in found.values() if w.term and is_topical(w.term))
     return Query(
         text=text,
         words=tuple(found.values()),
         kind=kinds[0] if kinds else None,
-        level=level,
         free=bool(FREE.search(lowered)),
         topical=topical,
         start=start,
+        wants=requested_kind(lowered),
+        wants_level=requested_level(spelled),
     )
 
 

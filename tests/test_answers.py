@@ -8,6 +8,7 @@ import pytest
 
 from catalog import load_catalog
 from index import Engine, UnknownTopic
+from index.kinds import requested_kind, requested_level
 from index.names import NameMatch, is_lookup
 from index.paths import learning_path
 from index.policy import AnswerPolicy
@@ -207,3 +208,37 @@ def test_a_lookup_names_a_resource_of_a_stated_kind_and_asks_nothing_about_it(
     question: str, kind: str | None, strength: float, lookup: bool
 ) -> None:
     assert is_lookup(question, kind, [NameMatch("some-resource", strength)]) is lookup
+
+
+@pytest.mark.parametrize(
+    ("question", "wants"),
+    [
+        ("a video explaining attention", "video"),
+        ("paper that introduced RLHF?", "paper"),
+        ("Any beginner friendly videos on tokenization", "video"),
+        ("which library should I use for RAG", "tool"),
+        ("anything on youtube about rope", "video"),
+        ("books or videos to start?", "book"),
+        ("where do I begin reading papers", None),
+        ("I can't follow transformer papers yet", None),
+        ("my code for training is slow", None),
+        ("what class of models is BERT", None),
+    ],
+)
+def test_a_kind_is_asked_for_only_when_requested(question: str, wants: str | None) -> None:
+    assert requested_kind(question.lower()) == wants
+
+
+@pytest.mark.parametrize(
+    ("question", "level"),
+    [
+        ("a gentle intro to RAG", "beginner"),
+        ("ELI5 attention please", "beginner"),
+        ("in-depth material on attention", "advanced"),
+        ("where do I start with LLMs", None),  # a path, not a level
+        ("build a tokenizer from scratch", None),  # code, not a level
+        ("any intuitive explanation of PPO?", None),
+    ],
+)
+def test_a_level_is_asked_for_in_so_many_words(question: str, level: str | None) -> None:
+    assert requested_level(question.lower()) == level

@@ -256,3 +256,24 @@ def test_a_misspelt_question_is_read_as_meant(real_engine: Engine) -> None:
     answer = real_engine.answer("wat is the kv cahce")
     assert answer.coverage == "answered"
     assert "KV cache" in answer.passages[0].heading
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("paper that introduced rlhf for language models?", "paper"),
+        ("a video explaining attention", "video"),
+        ("book on reinforcement learning", "book"),
+        ("repo to learn rag", "repository"),
+        ("any good course on fine-tuning llms", "course"),
+    ],
+)
+def test_a_kind_asked_for_comes_first(real_engine: Engine, question: str, kind: str) -> None:
+    answer = real_engine.answer(question)
+    assert answer.resources[0].resource.kind == kind, [h.resource.id for h in answer.resources]
+
+
+def test_a_kind_only_mentioned_is_not_preferred(real_engine: Engine) -> None:
+    # Naming papers as what one struggles with asks for help reading them, not for more papers.
+    answer = real_engine.answer("what should i learn before i can read transformer papers")
+    assert [hit.resource.kind for hit in answer.resources[:3]].count("paper") <= 1
