@@ -13,7 +13,10 @@ Two sources:
   labelled with the held-out split's brief before the engine saw it; tuning.
 - ``blind7/`` (tuning, a third of it near-field traps and chatter) and ``blind8/`` (held out,
   people from other fields): written blind on 2026-12-01 and labelled before the engine saw
-  them. ``blind8`` is the freshest held-out set: ``python -m tests.eval.scoring blind8``.
+  them.
+- ``blind9/`` (held out, Discord chat: typos, half-remembered names, niche topics): written
+  blind on 2026-12-02 and labelled before the engine saw it; the freshest held-out set:
+  ``python -m tests.eval.scoring blind9``.
 
 The held-out questions of ``blind`` and ``blind3`` were reported as aggregate figures from
 sessions 10 to 14, often enough that choices leaned on them; they were retired into tuning
@@ -29,8 +32,8 @@ import yaml
 
 HERE = Path(__file__).parent
 CATALOG_QUESTIONS = HERE / "tuning" / "catalog_questions.yaml"
-BLIND_SETS = ("blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8")
-HELDOUT_SETS = ("blind4", "blind5", "blind8")
+BLIND_SETS = ("blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9")
+HELDOUT_SETS = ("blind4", "blind5", "blind8", "blind9")
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def blind_cases() -> list[Case]:
 
 def cases(split: str) -> list[Case]:
     """``tuning`` (catalog-aware set + retired blind sets), ``heldout`` (blind4, blind5,
-    blind8), or one blind set by its folder's name (``blind8``: the freshest held-out set)."""
+    blind8, blind9), or one blind set by its folder's name (``blind9``: the freshest)."""
     if split in BLIND_SETS:
         return [case for case in blind_cases() if case.source == split]
     blind = [case for case in blind_cases() if case.split == split]
