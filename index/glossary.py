@@ -42,6 +42,9 @@ MIN_PREFIX = 4
 _WORD = re.compile(r"[^\W_]+")
 # Technical terms in foreign text are ASCII: "LLMs", "RAGを" (but not the "Cu" of "Cuál").
 _ASCII = re.compile(r"[A-Za-z][A-Za-z0-9]+")
+# Arabic writes "and", "so", "with", "to", "like" and "the" onto the word that follows:
+# "لتعلم" is "to" + "تعلم" (learn), "والتدريب" is "and the" + "التدريب" (the training).
+_PROCLITIC = re.compile(r"[وف]?(?:لل|[بك]?ال|[بلك])?")
 
 
 @lru_cache(maxsize=1)
@@ -65,14 +68,24 @@ def _merged(first: str) -> tuple[dict[str, str], int]:
 
 def _bounded(text: str, start: int, end: int) -> bool:
     """Where a glossary word may match: anywhere in scripts written without spaces (and in
-    Korean, whose particles attach to the noun), else from a word's start, and as a prefix
-    only when it is long enough to be an inflection's stem ("gratuito" in "gratuitos")."""
+    Korean, whose particles attach to the noun), else from a word's start (or after an Arabic
+    proclitic), and as a prefix only when it is long enough to be an inflection's stem
+    ("gratuito" in "gratuitos")."""
     name = unicodedata.name(text[start], "")
     if name.startswith(UNSPACED):
         return True
-    if start > 0 and text[start - 1].isalnum():
+    if start > 0 and text[start - 1].isalnum() and not _after_proclitic(text, start):
         return False
     return end - start >= MIN_PREFIX or end == len(text) or not text[end].isalnum()
+
+
+def _after_proclitic(text: str, start: int) -> bool:
+    """Whether ``start`` follows only an Arabic proclitic in its word: the table lists
+    "تعلم" (learn), and a learner writes "لتعلم" (to learn) or "بالتدريب" (with the training)."""
+    begin = start
+    while begin > 0 and text[begin - 1].isalnum():
+        begin -= 1
+    return _PROCLITIC.fullmatch(text, begin, start) is not None
 
 
 def to_english(text: str, language: str, known: Callable[[str], bool]) -> str:
