@@ -11,9 +11,9 @@ Two sources:
   saw them: the held-out split.
 - ``blind6/``: written blind on 2026-12-01 (mostly "what is / how does it work" questions) and
   labelled with the held-out split's brief before the engine saw it; tuning.
-- ``blind7/`` (tuning, a third of it near-field traps and chatter) and ``blind8/`` (held out,
-  people from other fields): written blind on 2026-12-01 and labelled before the engine saw
-  them.
+- ``blind7/`` (a third of it near-field traps and chatter) and ``blind8/`` (people from other
+  fields): written blind on 2026-12-01 and labelled before the engine saw them. blind8 was
+  held out for one aggregate reading (2026-12-01), then joined tuning on 2026-12-02.
 - ``blind9/`` (held out, Discord chat: typos, half-remembered names, niche topics): written
   blind on 2026-12-02 and labelled before the engine saw it; the freshest held-out set:
   ``python -m tests.eval.scoring blind9``.
@@ -32,8 +32,18 @@ import yaml
 
 HERE = Path(__file__).parent
 CATALOG_QUESTIONS = HERE / "tuning" / "catalog_questions.yaml"
-BLIND_SETS = ("blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9")
-HELDOUT_SETS = ("blind4", "blind5", "blind8", "blind9")
+BLIND_SETS = (
+    "blind",
+    "blind2",
+    "blind3",
+    "blind4",
+    "blind5",
+    "blind6",
+    "blind7",
+    "blind8",
+    "blind9",
+)
+HELDOUT_SETS = ("blind4", "blind5", "blind9")
 
 
 @dataclass(frozen=True)
@@ -102,7 +112,7 @@ def blind_cases() -> list[Case]:
 
 def cases(split: str) -> list[Case]:
     """``tuning`` (catalog-aware set + retired blind sets), ``heldout`` (blind4, blind5,
-    blind8, blind9), or one blind set by its folder's name (``blind9``: the freshest)."""
+    blind9), or one blind set by its folder's name (``blind9``: the freshest)."""
     if split in BLIND_SETS:
         return [case for case in blind_cases() if case.source == split]
     blind = [case for case in blind_cases() if case.split == split]
