@@ -112,7 +112,7 @@ def compose_answer(
         # The model reads English only: never a confident answer from a misread question,
         # but its technical terms ("LoRA", "RAG") and the glossary's words still find things.
         notice = f"The catalog is in English; your question looks like {language}."
-        coverage = "partial" if query.topical or names else "none"
+        coverage = "partial" if (coverage != "none" and query.topical) or names else "none"
     if coverage == "none" and names and names[0].strength >= LOOKUP_STRENGTH:
         coverage = "partial"  # a question naming an entry is about the catalog's field
     text = query.text if question is None else question
@@ -121,7 +121,9 @@ def compose_answer(
         notice, coverage = SMALL_TALK, "none"
     passages: list[Passage] = []
     resources: list[ResourceHit] = []
-    lookup = coverage == "answered" and is_lookup(text, query.kind, names)
+    lookup = coverage != "none" and is_lookup(text, query.kind, names)
+    if lookup and not language and _of_asked_kind(names[0], query.kind, catalog):
+        coverage = "answered"  # the catalog holds the very resource asked for by name
     if coverage == "answered" and not lookup:
         passages = select_passages(query, candidates, catalog, policy)
     if coverage != "none":
@@ -142,11 +144,24 @@ def compose_answer(
     )
 
 
+def _of_asked_kind(name: NameMatch, kind: str | None, catalog: Catalog) -> bool:
+    """The named entry is of the kind the question names ("chip huyen's book" is not her
+    article): only then is it the very resource asked for."""
+    resource = catalog.resource(name.resource_id)
+    return resource is not None and (kind is None or resource.kind in _kinds(kind))
+
+
 def relevant(candidate: Candidate, policy: AnswerPolicy) -> bool:
-    """Close in meaning, or sharing words with the question and not far off in meaning."""
+    """Close in meaning, or sharing words with the question and not far off in meaning:
+    its own vector, or its closest learner question as close as the floor asks of meaning
+    alone (the model does not know every term: "HNSW" means nothing to MiniLM, but "hnsw vs
+    ivf vs flat index" is FAISS's question)."""
     if candidate.dense >= policy.resource_floor:
         return True
-    return candidate.lexical_rank is not None and candidate.dense >= policy.lexical_floor
+    if candidate.lexical_rank is None:
+        return False
+    asked = candidate.asked if candidate.asked is not None else candidate.dense
+    return candidate.dense >= policy.lexical_floor or asked >= policy.resource_floor
 
 
 def intent_bonus(query: Query, resource: Resource) -> float:

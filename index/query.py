@@ -56,7 +56,10 @@ INTENT_WORDS = frozenset(
 )
 # "Where do I start?" carries no topic words: it asks for the study paths and first steps.
 START = re.compile(
-    r"\b(where (?:do|should|can) i (?:start|begin)|where to (?:start|begin)|get(?:ting)? started|"
+    r"\b(where (?:do|should|can|would|could) (?:i|we|one) (?:even )?(?:start|begin)|"
+    r"where to (?:even )?(?:start|begin)|"
+    r"(?:what|which) order (?:should|do|to|can) (?:i )?(?:learn|study|read|watch)|"
+    r"in what order|get(?:ting)? started|"
     r"new here|read first|(?:total|complete|absolute) (?:beginner|newbie|noob)|roadmap|"
     r"how (?:do|can|should) i get into|study plan|learning path|first steps?|"
     r"(?:start|begin) (?:learning|with)|prerequisites?|prereqs?|"

@@ -277,3 +277,39 @@ def test_a_kind_only_mentioned_is_not_preferred(real_engine: Engine) -> None:
     # Naming papers as what one struggles with asks for help reading them, not for more papers.
     answer = real_engine.answer("what should i learn before i can read transformer papers")
     assert [hit.resource.kind for hit in answer.resources[:3]].count("paper") <= 1
+
+
+def test_a_term_the_model_does_not_know_still_finds_the_entry_asked_about_it(
+    real_engine: Engine,
+) -> None:
+    # MiniLM reads "HNSW" as noise; FAISS's entries use the word and list a learner's question
+    # about it, so they are recommended rather than "nothing".
+    answer = real_engine.answer("how does HNSW work")
+    assert answer.coverage != "none"
+    assert answer.resources[0].resource.id in {"faiss-repo", "faiss-paper"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "i'm a nurse and want to get into AI, where would i even begin?",
+        "what order should i study this stuff in, i keep jumping around",
+    ],
+)
+def test_where_to_start_asked_in_other_words_gets_first_steps(
+    real_engine: Engine, question: str
+) -> None:
+    answer = real_engine.answer(question)
+    assert answer.coverage != "none"
+    assert any(hit.resource.level == "beginner" for hit in answer.resources[:3])
+
+
+def test_a_resource_asked_for_by_name_is_the_answer_but_not_one_of_another_kind(
+    real_engine: Engine,
+) -> None:
+    looked_up, other_kind = real_engine.answer_many(
+        ["the chinchilla paper", "chip huyen's AI engineering book, any good?"]
+    )
+    assert looked_up.coverage == "answered"
+    # Her articles are in the catalog, her book is not: not answered as if it were.
+    assert other_kind.coverage != "answered"

@@ -36,9 +36,9 @@ from tests.eval.dataset import Case, cases
 L2 = 1.0
 FOLDS = 5
 # Each goal keeps a margin: a threshold at exactly the goal misses it on half of unseen sets.
-# "Nothing" <= 0.025 against 0.03; uncovered honesty >= 0.925 against 0.90, one question of
-# the 40 uncovered ones (answer at 0.93: "what is byte pair encoding" is still answered).
-HONEST_UNCOVERED = 0.925
+# "Nothing" <= 0.025 against 0.03; uncovered honesty >= 0.95 against 0.90: fitted for 0.925,
+# fresh blind sets read 1.000 (10 questions) and 0.882 (17), so the margin was too thin.
+HONEST_UNCOVERED = 0.95
 NOTHING_FOR_ANSWERABLE = 0.025
 # Quotes keep a margin over their goal (0.90 of quotes address the question): no quote
 # rather than an unrelated one. Cross-validated on tuning (5 folds x 5 seeds), a gate fitted
