@@ -78,13 +78,15 @@ def _stems_of(text: str) -> frozenset[str]:
     return frozenset(terms(text))
 
 
-# Stems of document texts, given by the index that counted them (equal to ``_stems_of``).
+# Stems of document texts and titles, given by the index (equal to ``_stems_of``): room for
+# every document and title of a few versions of a 50,000-entry catalog.
 _KNOWN: dict[str, frozenset[str]] = {}
-KNOWN_TEXTS = 65536
+KNOWN_TEXTS = 262_144
 
 
 def remember_stems(text: str, stems: frozenset[str]) -> None:
-    """Record ``text``'s stems, known from the index: each answer reads ~40 candidates'."""
+    """Record ``text``'s stems (known from the index, or read ahead): each answer reads ~70
+    candidates' texts and ~35 titles."""
     if len(_KNOWN) >= KNOWN_TEXTS:
         _KNOWN.clear()  # another index's documents, or many versions: start over
     _KNOWN[text] = stems
