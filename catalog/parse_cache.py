@@ -1,14 +1,17 @@
 """Resource files parsed by an earlier process, kept on disk by the SHA-256 of their bytes.
 
 A fresh ``studybot index build`` read every YAML file again: 8 s at 20,000 entries, for a
-one-entry edit. Each resource file parsed without a problem is saved as ``<sha256>.jsonl`` in
-a folder the caller chooses (the index's ``cache/parsed``): its entries as the snapshot writes
-them (``catalog.snapshot``), beside the lines of each key for ``path:line`` reports.
+one-entry edit. Each resource file parsed without a problem is saved as ``<sha256>.marshal``
+in a folder the caller chooses (the index's ``cache/parsed``): each entry's field values, its
+line as the snapshot writes it (``catalog.snapshot``) and the lines of its keys for
+``path:line`` reports, as one ``marshal`` blob: reading 20,000 entries back from JSON took
+0.3 s of each new build process, from marshal a tenth of that.
 
 Never trusted blindly: the first line records this format, a fingerprint of the code that
 parses and validates entries (an edited validator invalidates everything) and the SHA-256 of
-the rest of the file; anything that does not match, or does not parse, is parsed from the YAML
-again. Entries come back without running the validators: they passed when the file was saved.
+the rest of the file, checked before anything is unmarshalled; anything that does not match,
+or does not have the expected shape, is parsed from the YAML again. Entries come back without
+running the validators: they passed when the file was saved.
 """
 
 from __future__ import annotations
@@ -16,16 +19,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import marshal
 from functools import cache
 from pathlib import Path
 
 from catalog.atomic import write_atomic
 from catalog.models import Resource
-from catalog.snapshot import resource_from_json, resource_line
+from catalog.snapshot import resource_from_values, resource_line
 from catalog.yamlfile import LineDict
 
-FORMAT = 2
-SUFFIX = ".jsonl"
+FORMAT = 3
+SUFFIX = ".marshal"
+_OLD_SUFFIX = ".jsonl"  # the JSON files of format 2: dropped at the next save
 # The modules that decide what a resource file becomes: a change to any of them is a new parse.
 _CODE = ("loader.py", "models.py", "urls.py", "vocabulary.py", "yamlfile.py", "snapshot.py")
 
@@ -49,7 +54,7 @@ class ParseCache:
             return None
         try:
             return _entries(data)
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, EOFError):
             return None
 
     def put(self, digest: str, entries: Entries) -> None:
@@ -69,37 +74,37 @@ class ParseCache:
             for digest, entries in self._new.items():
                 write_atomic(self.folder / f"{digest}{SUFFIX}", _dump(entries))
             self._new.clear()
-            for path in self.folder.glob(f"*{SUFFIX}"):
-                if path.name.removesuffix(SUFFIX) not in keep:
-                    path.unlink(missing_ok=True)
+            for suffix in (SUFFIX, _OLD_SUFFIX):
+                for path in self.folder.glob(f"*{suffix}"):
+                    if suffix != SUFFIX or path.name.removesuffix(SUFFIX) not in keep:
+                        path.unlink(missing_ok=True)
 
 
 def _dump(entries: Entries) -> bytes:
-    """A header, the lines of every entry as one JSON array, then one resource per line."""
-    lines = [json.dumps([[item.line, item.key_lines] for _, item in entries], ensure_ascii=False)]
-    lines += [resource_line(resource) for resource, _ in entries]
-    body = ("\n".join(lines) + "\n").encode("utf-8")
+    """A JSON header line, then per entry: its key lines, its field values, its snapshot line."""
+    rows = [
+        (item.line, item.key_lines, dict(vars(resource)), resource_line(resource))
+        for resource, item in entries
+    ]
+    body = marshal.dumps(rows)
     header = {"format": FORMAT, "code": code_fingerprint(), "sha256": _sha256(body)}
     return json.dumps(header).encode("utf-8") + b"\n" + body
 
 
 def _entries(data: bytes) -> Entries:
-    """ValueError (or another lookup error) unless ``data`` is a whole, current cache file."""
+    """ValueError (or another lookup error) unless ``data`` is a whole, current cache file;
+    the checksum is compared before ``marshal`` reads a byte of the body."""
     header, _, body = data.partition(b"\n")
     meta = json.loads(header)
     if meta.get("format") != FORMAT or meta.get("code") != code_fingerprint():
         raise ValueError("written by other code")
     if meta.get("sha256") != _sha256(body):
         raise ValueError("damaged")
-    where, *texts = body.decode("utf-8").split("\n")[:-1]
-    places = json.loads(where)
-    if len(places) != len(texts):
-        raise ValueError("entries and their lines disagree")
     entries: Entries = []
-    for (line, key_lines), text in zip(places, texts, strict=True):
-        resource = resource_from_json(json.loads(text))
+    for line, key_lines, values, text in marshal.loads(body):
+        resource = resource_from_values(values)
         resource_line.remember(resource, text)
-        entries.append((resource, LineDict.lines(int(line), dict(key_lines))))
+        entries.append((resource, LineDict.lines(line, key_lines)))
     return entries
 
 

@@ -141,6 +141,12 @@ def resource_from_json(item: dict[str, Any]) -> Resource:
     for key in _TUPLE_FIELDS:
         if key in values:
             values[key] = tuple(values[key])
+    return resource_from_values(values)
+
+
+def resource_from_values(values: dict[str, Any]) -> Resource:
+    """A resource from its fields' values (tuples, not lists), validated when they were
+    written: set as the model's state directly when every field is there, in field order."""
     if tuple(values) != _FIELDS:
         if not _REQUIRED.issubset(values):
             raise KeyError(", ".join(sorted(_REQUIRED - values.keys())))

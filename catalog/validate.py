@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from catalog.errors import Problem
 from catalog.models import Note, Resource
@@ -18,29 +19,30 @@ def validate(
 ) -> list[Problem]:
     """Problems across files; ``known`` ids exist but failed validation (already reported)."""
     problems: list[Problem] = []
-    ids: dict[str, str] = {}
-    urls: dict[str, str] = {}
+    # Where each id and URL was first met; made into "path:line" only for a duplicate (at
+    # 20,000 entries the text of every place cost more than the checks themselves).
+    ids: dict[str, tuple[str, LineDict]] = {}
+    urls: dict[str, tuple[str, LineDict]] = {}
     for resource, path, item in resources:
-        here = f"{path}:{item.line}"
-        if resource.id in ids:
+        here = (path, item)  # a new tuple: two files with the same bytes share their items
+        first = ids.setdefault(resource.id, here)
+        if first is not here:
             problems.append(
                 Problem(
                     path,
                     item.line_of("id"),
-                    f"duplicate id {resource.id!r} (first at {ids[resource.id]})",
+                    f"duplicate id {resource.id!r} (first at {_place(first)})",
                 )
             )
-        ids.setdefault(resource.id, here)
-        url = resource.url.rstrip("/")
-        if url in urls:
+        first = urls.setdefault(resource.url.rstrip("/"), here)
+        if first is not here:
             problems.append(
                 Problem(
                     path,
                     item.line_of("url"),
-                    f"{resource.id}: duplicate URL (first at {urls[url]})",
+                    f"{resource.id}: duplicate URL (first at {_place(first)})",
                 )
             )
-        urls.setdefault(url, here)
         if topics:
             for topic in resource.topics:
                 if topic not in topics:
@@ -93,6 +95,11 @@ def validate(
     return problems
 
 
+def _place(first: tuple[str, LineDict]) -> str:
+    path, item = first
+    return f"{path}:{item.line}"
+
+
 def _unknown_topic(topic: str, topics: dict[str, str]) -> str:
     import difflib
 
@@ -102,7 +109,7 @@ def _unknown_topic(topic: str, topics: dict[str, str]) -> str:
 
 
 def _cycles(
-    resources: Sequence[tuple[Resource, str, LineDict]], ids: dict[str, str]
+    resources: Sequence[tuple[Resource, str, LineDict]], ids: dict[str, Any]
 ) -> list[Problem]:
     """Report each prerequisite cycle once, at the entry where the walk closes it.
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from index.asked import AskedVectors
 from index.dense import DenseIndex
+from index.document_stems import DocumentStems
 from index.fusion import reciprocal_rank_fusion
 from index.lexical import LexicalIndex
 from index.results import Document, MatchedBy
@@ -52,6 +53,8 @@ class Retriever:
         self.dense = dense
         self.lexical = lexical
         self.asked = asked
+        # Candidates' stems come from the BM25 table, not from splitting their texts again.
+        self.stems = DocumentStems(lexical.lexicon)
 
     def retrieve(
         self,
@@ -94,6 +97,8 @@ class Retriever:
         if missing:
             dense_scores.update(self._exact_scores(vector, missing))
         closest = self.asked.closest(asked, order)
+        for row in order:
+            self.stems.remember(row, self.documents[row].indexed)
         return [
             Candidate(
                 row=row,

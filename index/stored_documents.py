@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from dataclasses import fields
 from typing import overload
 
 from index.errors import IndexCorrupt
@@ -35,7 +36,7 @@ class StoredDocuments(Sequence[Document]):
         if found is None:
             try:
                 line = self._lines[index].decode("utf-8")
-                found = self._parsed[index] = Document(**_decode(line))
+                found = self._parsed[index] = _document(_decode(line))
             except (ValueError, TypeError) as error:
                 raise IndexCorrupt(f"damaged document in {self._source}: {error}") from None
         return found
@@ -44,5 +45,17 @@ class StoredDocuments(Sequence[Document]):
         return (self[row] for row in range(len(self)))
 
 
+def _document(values: dict[str, object]) -> Document:
+    """The document whose fields ``values`` holds. A line with every field in field order (what
+    the writer stores) becomes its state directly: the frozen dataclass's ``__init__`` sets
+    each field through ``object.__setattr__``, half the cost of reading a candidate."""
+    if tuple(values) != _FIELDS:
+        return Document(**values)  # type: ignore[arg-type]
+    document = object.__new__(Document)
+    document.__dict__.update(values)
+    return document
+
+
+_FIELDS = tuple(field.name for field in fields(Document))
 # One decoder on text: json.loads on bytes first guesses their encoding, a fifth of the parse.
 _decode = json.JSONDecoder().decode

@@ -66,7 +66,27 @@ def terms(text: str) -> list[str]:
     return [stem(word) for word in words(text)]
 
 
-@lru_cache(maxsize=16384)
 def stems_of(text: str) -> frozenset[str]:
-    """A text's stems, remembered: each answer reads ~40 candidates' texts."""
+    """A text's stems: those an index read from its BM25 table for a candidate document
+    (``index.document_stems``), else split and stemmed here (and remembered)."""
+    found = _KNOWN.get(text)
+    return found if found is not None else _stems_of(text)
+
+
+@lru_cache(maxsize=16384)
+def _stems_of(text: str) -> frozenset[str]:
     return frozenset(terms(text))
+
+
+# Stems of document texts and titles, given by the index (equal to ``_stems_of``): room for
+# every document and title of a few versions of a 50,000-entry catalog.
+_KNOWN: dict[str, frozenset[str]] = {}
+KNOWN_TEXTS = 262_144
+
+
+def remember_stems(text: str, stems: frozenset[str]) -> None:
+    """Record ``text``'s stems (known from the index, or read ahead): each answer reads ~70
+    candidates' texts and ~35 titles."""
+    if len(_KNOWN) >= KNOWN_TEXTS:
+        _KNOWN.clear()  # another index's documents, or many versions: start over
+    _KNOWN[text] = stems

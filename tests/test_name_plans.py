@@ -4,8 +4,8 @@ of edited entries, and never trusts a damaged or stale line."""
 from __future__ import annotations
 
 import json
-import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,8 +32,11 @@ def build(catalog_dir: Path, index_dir: Path) -> bytes:
 
 
 def entries(index_dir: Path) -> list[list[object]]:
-    lines = (index_dir / "cache" / name_plans.FILE).read_bytes().split(b"\n")[1:-1]
-    return [json.loads(line.partition(b"\t")[2]) for line in lines]
+    """Each cached entry as [title, aliases, author, *plans], in the order stored."""
+    body = (index_dir / "cache" / name_plans.FILE).read_bytes().partition(b"\n")[2]
+    found, whole = name_plans.records(body)
+    assert whole
+    return [[*key, *plans] for key, plans in found]
 
 
 def test_a_new_process_derives_only_the_edited_entrys_plans(
@@ -53,16 +56,29 @@ def test_a_new_process_derives_only_the_edited_entrys_plans(
 
 
 def forge(index_dir: Path, title: str, old: str, new: str, fix_checksum: bool) -> None:
-    """Replace the word ``old`` by ``new`` in the plans of the cached entry ``title``."""
+    """Replace the word ``old`` by ``new`` in the cached plans of the entry ``title``; with
+    ``fix_checksum``, as a well-formed record (the entry's plans made wrong on purpose)."""
     path = index_dir / "cache" / name_plans.FILE
-    header, *lines = path.read_bytes().split(b"\n")
-    for n, line in enumerate(lines):
-        crc, _, payload = line.partition(b"\t")
-        if payload.startswith(json.dumps([title]).encode()[:-1]):
-            payload = payload.replace(old.encode(), new.encode())
-            crc = b"%08x" % zlib.crc32(payload) if fix_checksum else crc
-            lines[n] = crc + b"\t" + payload
-    path.write_bytes(b"\n".join([header, *lines]))
+    header, _, body = path.read_bytes().partition(b"\n")
+    found, _ = name_plans.records(body)
+    assert any(key[0] == title for key, _ in found)
+    if fix_checksum:
+        forged = [
+            (key, _replaced(plans, old, new)) if key[0] == title else (key, plans)
+            for key, plans in found
+        ]
+        body = name_plans.record(forged)
+    else:
+        body = body.replace(old.encode(), new.encode())
+    path.write_bytes(header + b"\n" + body)
+
+
+def _replaced(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, tuple):
+        return tuple(_replaced(item, old, new) for item in value)
+    return value
 
 
 @pytest.mark.parametrize("damage", ["a damaged line", "other code"])

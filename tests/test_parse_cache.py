@@ -36,7 +36,9 @@ def test_a_new_process_parses_again_only_the_edited_file(
     assert after.resource("tiktokenizer").description.startswith("A reparsed playground")  # type: ignore[union-attr]
     monkeypatch.setattr(loader, "_PARSED", {})
     assert load_catalog(catalog_dir).resources == after.resources  # the same as parsed afresh
-    assert len(list(cache.glob("*.jsonl"))) == len(list((catalog_dir / "resources").iterdir()))
+    assert len(list(cache.glob(f"*{parse_cache.SUFFIX}"))) == len(
+        list((catalog_dir / "resources").iterdir())
+    )
 
 
 def test_problems_in_a_file_read_from_the_cache_still_give_its_lines(
@@ -73,7 +75,7 @@ def test_a_damaged_or_stale_parse_cache_is_never_trusted(
 ) -> None:
     cache = tmp_path / "parsed"
     expected = load_catalog(catalog_dir, cache)
-    for path in cache.glob("*.jsonl"):
+    for path in cache.glob(f"*{parse_cache.SUFFIX}"):
         data = path.read_bytes()
         if damage == "an edited entry" and b"A web playground" not in data:
             continue
