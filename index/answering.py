@@ -113,15 +113,16 @@ def compose_answer(
         # but its technical terms ("LoRA", "RAG") and the glossary's words still find things.
         notice = f"The catalog is in English; your question looks like {language}."
         coverage = "partial" if (coverage != "none" and query.topical) or names else "none"
-    if coverage == "none" and names and names[0].strength >= LOOKUP_STRENGTH:
-        coverage = "partial"  # a question naming an entry is about the catalog's field
     text = query.text if question is None else question
+    lookup = is_lookup(text, query.kind, names)
+    if coverage == "none" and names and (lookup or names[0].strength >= LOOKUP_STRENGTH):
+        coverage = "partial"  # a question naming an entry is about the catalog's field
     chatter = is_small_talk(text)
     if chatter:
         notice, coverage = SMALL_TALK, "none"
     passages: list[Passage] = []
     resources: list[ResourceHit] = []
-    lookup = coverage != "none" and is_lookup(text, query.kind, names)
+    lookup = lookup and coverage != "none"
     if lookup and not language and _of_asked_kind(names[0], query.kind, catalog):
         coverage = "answered"  # the catalog holds the very resource asked for by name
     if coverage == "answered" and not lookup:

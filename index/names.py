@@ -42,6 +42,13 @@ AUTHOR_ZIPF = 3.0
 # Everyday words both ("neural network"): a two-word alias of them names a topic.
 ORDINARY_ZIPF = 2.0
 KIND_STRENGTH = 1.0
+# A one-word title this rare in English is a coined name, not a topic.
+COINED_ZIPF = 1.0
+COINED_DOCS = 8
+# ... or a coined name with at most one other word.
+BARE_NAME_WORDS = 2
+# A word this rare in English beside an author and a kind is the topic asked about ("teaming").
+TOPIC_ZIPF = 4.0
 # A lookup names its resource this strongly: two name words, or one and its kind ...
 LOOKUP_STRENGTH = 2.5
 # ... or, without a kind, a name said in full: four of its words, or a title phrase.
@@ -85,7 +92,13 @@ def is_lookup(question: str, kind: str | None, names: Sequence[NameMatch]) -> bo
     resource, not a note."""
     if not names or ASKING.search(question.lower()):
         return False
-    return names[0].strength >= (LOOKUP_STRENGTH if kind is not None else FULL_NAME)
+    if names[0].strength >= (LOOKUP_STRENGTH if kind is not None else FULL_NAME):
+        return True
+    # A coined name and little else is asked for by name too: "truthfulqa", "the makemore
+    # series" (but "induction heads?" asks about the idea).
+    content = set(_words(question)) - STOPWORDS - KIND_WORDS.keys()
+    coined = any(zipf(word) < COINED_ZIPF and word.isalpha() for word in content)
+    return coined and len(content) <= BARE_NAME_WORDS
 
 
 class NameIndex:
@@ -194,13 +207,17 @@ class NameIndex:
         return [NameMatch(rid, s) for rid, s in sorted(best.items(), key=lambda item: -item[1])]
 
     def _by_author(self, words: set[str], kinds: set[str]) -> dict[str, float]:
-        """An author and a word of the title, or the kind: "karpathy's tokenizer video"."""
+        """An author and a word of the title, or the kind: "karpathy's tokenizer video". The
+        kind alone names nothing when the question asks about a topic the title does not
+        carry: "the red teaming paper from anthropic" is not every Anthropic paper."""
         found: dict[str, float] = {}
         for author in sorted(words & self._authors.keys()):
             asked = words - {author} - KIND_WORDS.keys()
             for resource_id, kind, titled in self._authors[author]:
                 shared = len(asked.intersection(titled))
                 fits = any(kind in RELATED_KINDS[k] for k in kinds)
+                if not shared and any(zipf(word) < TOPIC_ZIPF for word in asked.difference(titled)):
+                    continue
                 if shared or fits:
                     found[resource_id] = 1.0 + shared + (KIND_STRENGTH if fits else 0.0)
         return found
@@ -283,11 +300,16 @@ def _add(
     # paper" names the paper only beside its kind.
     if topic and not any(word in KIND_WORDS for word in phrase.split()):
         return
-    # A title needs two informative words: one ("Transformers") names a topic.
-    if not is_alias and informative < 2:
+    # A title needs two informative words: one ("Transformers") names a topic, unless it is
+    # a coined word no dictionary has ("minbpe", "tiktoken").
+    coined = len(required) == 1 and zipf(required[0]) < COINED_ZIPF and required[0].isalpha()
+    if not is_alias and informative < 2 and not coined:
         phrases.append((phrase, resource.id))
         return
-    common = len(required) == 1 and frequency(stem(required[0])) > RARE_DOCS
+    # Documents mentioning a rare coined name ("minbpe") mention that resource: no kind is
+    # needed, unless the coined word is the field's own ("chatgpt").
+    rare = COINED_DOCS if coined else RARE_DOCS
+    common = len(required) == 1 and frequency(stem(required[0])) > rare
     kind = resource.kind if common or topic else None
     names.append((resource.id, required, is_alias, kind, resource.kind))
 

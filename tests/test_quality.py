@@ -313,3 +313,26 @@ def test_a_resource_asked_for_by_name_is_the_answer_but_not_one_of_another_kind(
     assert looked_up.coverage == "answered"
     # Her articles are in the catalog, her book is not: not answered as if it were.
     assert other_kind.coverage != "answered"
+
+
+@pytest.mark.parametrize(
+    ("question", "resource"),
+    [("minbpe", "minbpe"), ("truthfulqa", "truthfulqa-paper"), ("the makemore series", None)],
+)
+def test_a_coined_name_alone_is_a_lookup(
+    real_engine: Engine, question: str, resource: str | None
+) -> None:
+    answer = real_engine.answer(question)
+    assert answer.coverage == "answered" and answer.lookup
+    if resource:
+        assert answer.resources[0].resource.id == resource
+
+
+def test_an_author_and_a_kind_do_not_name_every_paper_of_that_author(
+    real_engine: Engine,
+) -> None:
+    # Anthropic's red-teaming paper is not in the catalog; its interpretability papers are
+    # not what was asked for, so they do not come first.
+    answer = real_engine.answer("the red teaming paper from anthropic")
+    assert "red-team" in answer.resources[0].resource.title.lower().replace(" ", "-")
+    assert answer.coverage != "answered"
