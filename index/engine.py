@@ -32,6 +32,7 @@ from index.quotes import ScoredSection, scored_sections
 from index.read_ahead import read_ahead
 from index.results import Answer, BuildReport, Document, LearningPath, ResourceHit
 from index.retrieval import CANDIDATES, Candidate, Retriever
+from index.shorthand import expand_shorthand
 from index.store import current_version, load_snapshot, load_tables, load_version
 from index.terms import stem
 
@@ -247,9 +248,12 @@ class Engine:
         """Each question cleaned, its language, how it reads, and its vector (one batch)."""
         cleaned = [_clean(question) for question in questions]
         languages = [foreign_language(question, self._known) for question in cleaned]
-        # A question in another language is read as the English words the glossary knows.
+        # A question in another language is read as the English words the glossary knows;
+        # one in English with its chat shorthand written out ("db recs").
         read = [
-            to_english(question, language, self._known) if language else question
+            to_english(question, language, self._known)
+            if language
+            else expand_shorthand(question, self._documents)
             for question, language in zip(cleaned, languages, strict=True)
         ]
         queries = [self.retriever.lexical.analyse(text) for text in read]
@@ -299,7 +303,10 @@ class Engine:
         )
 
     def _known(self, word: str) -> bool:
-        return self.retriever.lexical.document_frequency(stem(word)) > 0
+        return self._documents(word) > 0
+
+    def _documents(self, word: str) -> int:
+        return self.retriever.lexical.document_frequency(stem(word))
 
     def search(
         self,

@@ -12,6 +12,7 @@ from index.kinds import requested_kind, requested_level
 from index.names import NameMatch, is_lookup
 from index.paths import learning_path
 from index.policy import AnswerPolicy
+from index.shorthand import expand_shorthand
 
 
 def test_answer_quotes_the_note_section_that_covers_the_question(engine: Engine) -> None:
@@ -242,3 +243,9 @@ def test_a_kind_is_asked_for_only_when_requested(question: str, wants: str | Non
 )
 def test_a_level_is_asked_for_in_so_many_words(question: str, level: str | None) -> None:
     assert requested_level(question.lower()) == level
+
+
+def test_shorthand_is_written_out_unless_the_catalog_uses_the_word() -> None:
+    uses = {"rl": 17, "attn": 1}
+    written = expand_shorthand("rl vids w/ attn pls, U-Net", lambda word: uses.get(word, 0))
+    assert written == "rl videos with attention please, U-Net"

@@ -336,3 +336,12 @@ def test_an_author_and_a_kind_do_not_name_every_paper_of_that_author(
     answer = real_engine.answer("the red teaming paper from anthropic")
     assert "red-team" in answer.resources[0].resource.title.lower().replace(" ", "-")
     assert answer.coverage != "answered"
+
+
+def test_chat_shorthand_is_read_as_the_words_it_stands_for(real_engine: Engine) -> None:
+    videos, databases = real_engine.answer_many(["any good vids on attn?", "vector db recs"])
+    assert videos.resources[0].resource.kind == "video"
+    assert "attention" in videos.resources[0].resource.title.lower()
+    assert databases.coverage != "none"
+    assert databases.resources[0].resource.id.startswith("faiss")
+    assert videos.query == "any good vids on attn?"  # shown as asked
