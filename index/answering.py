@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from catalog import Catalog, Resource
 from index.kinds import RELATED_KINDS
-from index.names import LOOKUP_STRENGTH, NameMatch, is_lookup
+from index.names import FULL_NAME, LOOKUP_STRENGTH, NameMatch, is_lookup
 from index.policy import AnswerPolicy
 from index.query import Query
 from index.quotes import cites_of, select_passages
@@ -31,6 +31,9 @@ LEVEL_BONUS = 0.3
 FREE_BONUS = 0.2
 PARTIAL_RESOURCES = 3
 CITED_BONUS = 0.3
+# A message this long is a story around a question; a name weaker than this is no name.
+LONG_MESSAGE = 25
+NAME_FLOOR = 1.0
 SMALL_TALK = (
     "I answer questions about learning LLMs: ask about a topic, or for a course, paper or video."
 )
@@ -128,7 +131,9 @@ def compose_answer(
     if coverage == "answered" and not lookup:
         passages = select_passages(query, candidates, catalog, policy)
     if coverage != "none":
-        resources = rank_resources(query, candidates, names, passages, catalog, k, policy)
+        resources = rank_resources(
+            query, candidates, asked_for(text, names, lookup), passages, catalog, k, policy
+        )
         if coverage == "partial":
             resources = resources[:PARTIAL_RESOURCES]
         if not resources and not passages:
@@ -143,6 +148,16 @@ def compose_answer(
         lookup=lookup,
         features=evidence,
     )
+
+
+def asked_for(text: str, names: Sequence[NameMatch], lookup: bool) -> list[NameMatch]:
+    """The named entries that come first. In a long message a name is usually background
+    ("did fast.ai a couple years back ... is there anything on inference end to end?") or a
+    topic ("paged attention, continuous batching"): only one said in full still counts."""
+    if lookup:
+        return list(names)
+    floor = FULL_NAME if len(text.split()) >= LONG_MESSAGE else NAME_FLOOR
+    return [name for name in names if name.strength >= floor]
 
 
 def _of_asked_kind(name: NameMatch, kind: str | None, catalog: Catalog) -> bool:

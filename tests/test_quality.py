@@ -345,3 +345,15 @@ def test_chat_shorthand_is_read_as_the_words_it_stands_for(real_engine: Engine) 
     assert databases.coverage != "none"
     assert databases.resources[0].resource.id.startswith("faiss")
     assert videos.query == "any good vids on attn?"  # shown as asked
+
+
+def test_a_resource_mentioned_as_background_in_a_long_message_is_not_put_first(
+    real_engine: Engine,
+) -> None:
+    answer = real_engine.answer(
+        "i did the fast.ai course a couple of years back and know pytorch basics. now i keep "
+        "hearing about kv cache and paged attention and continuous batching, and want one "
+        "thing that explains how an inference server puts them all together end to end"
+    )
+    assert answer.resources[0].resource.id != "fastai-practical-deep-learning"
+    assert "fastai-practical-deep-learning" not in [hit.resource.id for hit in answer.resources[:3]]
