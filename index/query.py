@@ -62,12 +62,16 @@ START = re.compile(
     r"in what order|get(?:ting)? started|"
     r"new here|read first|(?:total|complete|absolute) (?:beginner|newbie|noob)|roadmap|"
     r"how (?:do|can|should) i get into|study plan|learning path|first steps?|"
-    r"(?:start|begin) (?:learning|with)|prerequisites?|prereqs?|"
-    r"(?:math|maths|mathematics|calculus|linear algebra|stats|statistics) (?:is|are) "
+    r"(?:start|begin) (?:learning|with)|prerequisites?|prereqs?)\b"
+)
+# ... and "my maths is rusty" asks where to start with the maths.
+RUSTY_MATHS = re.compile(
+    r"\b((?:math|maths|mathematics|calculus|linear algebra|stats|statistics) (?:is|are) "
     r"(?:\w+ ){0,2}rusty|refresh(?:er)? (?:on |my )?(?:math|maths|calculus|linear algebra))\b"
 )
 _CASED = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 START_CONTEXT = "where to start learning about large language models as a beginner"
+MATHS_CONTEXT = "my maths is rusty: refresh linear algebra, calculus and probability for ML"
 FREE = re.compile(r"\b(free|no cost|without paying|open access)\b")
 
 
@@ -230,7 +234,7 @@ def analyse(
     ``total`` is the number of catalog documents, for weighing words the catalog uses a lot.
     """
     lowered = text.lower()
-    start = bool(START.search(lowered))
+    start = bool(START.search(lowered) or RUSTY_MATHS.search(lowered))
     # "ZeRO", "LoRA", "KV": capitals inside a word mark a name or an acronym, not the everyday
     # word it may spell ("zero"), so it weighs as a rare word.
     jargon = {t.lower() for t in _CASED.findall(text) if any(c.isupper() for c in t[1:])}
@@ -267,5 +271,9 @@ def analyse(
 
 
 def with_context(text: str) -> str:
-    """The text to retrieve with: a bare "where do I start" gains what it means here."""
-    return f"{text} ({START_CONTEXT})" if START.search(text.lower()) else text
+    """The text to retrieve with: a bare "where do I start" gains what it means here (and
+    "my maths is rusty", where to start with the maths)."""
+    lowered = text.lower()
+    if RUSTY_MATHS.search(lowered):
+        return f"{text} ({MATHS_CONTEXT})"
+    return f"{text} ({START_CONTEXT})" if START.search(lowered) else text

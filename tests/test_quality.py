@@ -357,3 +357,9 @@ def test_a_resource_mentioned_as_background_in_a_long_message_is_not_put_first(
     )
     assert answer.resources[0].resource.id != "fastai-practical-deep-learning"
     assert "fastai-practical-deep-learning" not in [hit.resource.id for hit in answer.resources[:3]]
+
+
+def test_rusty_maths_gets_maths_to_refresh_first(real_engine: Engine) -> None:
+    answer = real_engine.answer("honestly my maths is rusty, what do i need to brush up on first")
+    assert answer.coverage != "none"
+    assert answer.resources[0].resource.id in {"mml-book", "3b1b-essence-of-linear-algebra"}
