@@ -304,15 +304,10 @@ def test_where_to_start_asked_in_other_words_gets_first_steps(
     assert any(hit.resource.level == "beginner" for hit in answer.resources[:3])
 
 
-def test_a_resource_asked_for_by_name_is_the_answer_but_not_one_of_another_kind(
-    real_engine: Engine,
-) -> None:
-    looked_up, other_kind = real_engine.answer_many(
-        ["the chinchilla paper", "chip huyen's AI engineering book, any good?"]
-    )
-    assert looked_up.coverage == "answered"
-    # Her articles are in the catalog, her book is not: not answered as if it were.
-    assert other_kind.coverage != "answered"
+def test_a_resource_asked_for_by_name_is_the_answer(real_engine: Engine) -> None:
+    looked_up = real_engine.answer("the chinchilla paper")
+    assert looked_up.coverage == "answered" and looked_up.lookup
+    assert looked_up.resources[0].resource.id == "chinchilla-paper"
 
 
 @pytest.mark.parametrize(
