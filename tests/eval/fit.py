@@ -36,10 +36,11 @@ from tests.eval.dataset import Case, cases
 L2 = 1.0
 FOLDS = 5
 # Each goal keeps a margin: a threshold at exactly the goal misses it on half of unseen sets.
-# "Nothing" <= 0.025 against 0.03; uncovered honesty >= 0.95 against 0.90: fitted for 0.925,
-# fresh blind sets read 1.000 (10 questions) and 0.882 (17), so the margin was too thin.
+# "Nothing" <= 0.02 against 0.03 and uncovered honesty >= 0.95 against 0.90: fitted for 0.025
+# and 0.925, a fresh blind set (blind9) read "nothing" 0.038 and honesty 0.882 at its first
+# run, so those margins were too thin.
 HONEST_UNCOVERED = 0.95
-NOTHING_FOR_ANSWERABLE = 0.025
+NOTHING_FOR_ANSWERABLE = 0.02
 # Quotes keep a margin over their goal (0.90 of quotes address the question): no quote
 # rather than an unrelated one. Cross-validated on tuning (5 folds x 5 seeds), a gate fitted
 # for 0.92 gave 0.91 on the folds it had not seen; for 0.95, 0.94; for 0.96, 0.955 (163 good
