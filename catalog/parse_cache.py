@@ -22,6 +22,7 @@ import json
 import marshal
 from functools import cache
 from pathlib import Path
+from sys import intern
 
 from catalog.atomic import write_atomic
 from catalog.models import Resource
@@ -82,13 +83,19 @@ class ParseCache:
 
 def _dump(entries: Entries) -> bytes:
     """A JSON header line, then per entry: its key lines, its field values, its snapshot line."""
+    # Keys interned: marshal writes a shared string once and refers to it after, instead of
+    # writing (and reading back) each entry's ten key names as strings of their own.
     rows = [
-        (item.line, item.key_lines, dict(vars(resource)), resource_line(resource))
-        for resource, item in entries
+        (item.line, {intern(k): n for k, n in item.key_lines.items()}, _values(r), resource_line(r))
+        for r, item in entries
     ]
     body = marshal.dumps(rows)
     header = {"format": FORMAT, "code": code_fingerprint(), "sha256": _sha256(body)}
     return json.dumps(header).encode("utf-8") + b"\n" + body
+
+
+def _values(resource: Resource) -> dict[str, object]:
+    return {intern(name): value for name, value in vars(resource).items()}
 
 
 def _entries(data: bytes) -> Entries:
