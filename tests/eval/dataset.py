@@ -15,8 +15,10 @@ Two sources:
   fields): written blind on 2026-12-01 and labelled before the engine saw them. blind8 was
   held out for one aggregate reading (2026-12-01), then joined tuning on 2026-12-02.
 - ``blind9/`` (held out, Discord chat: typos, half-remembered names, niche topics): written
+  blind on 2026-12-02 and labelled before the engine saw it; held out.
+- ``blind10/`` (held out, students, engineers, hobbyists, other fields, managers): written
   blind on 2026-12-02 and labelled before the engine saw it; the freshest held-out set:
-  ``python -m tests.eval.scoring blind9``.
+  ``python -m tests.eval.scoring blind10``.
 
 The held-out questions of ``blind`` and ``blind3`` were reported as aggregate figures from
 sessions 10 to 14, often enough that choices leaned on them; they were retired into tuning
@@ -42,8 +44,9 @@ BLIND_SETS = (
     "blind7",
     "blind8",
     "blind9",
+    "blind10",
 )
-HELDOUT_SETS = ("blind4", "blind5", "blind9")
+HELDOUT_SETS = ("blind4", "blind5", "blind9", "blind10")
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ def blind_cases() -> list[Case]:
 
 def cases(split: str) -> list[Case]:
     """``tuning`` (catalog-aware set + retired blind sets), ``heldout`` (blind4, blind5,
-    blind9), or one blind set by its folder's name (``blind9``: the freshest)."""
+    blind9, blind10), or one blind set by its folder's name (``blind10``: the freshest)."""
     if split in BLIND_SETS:
         return [case for case in blind_cases() if case.source == split]
     blind = [case for case in blind_cases() if case.split == split]
