@@ -71,7 +71,9 @@ class Logistic:
     coefficients: dict[str, float]
 
     def probability(self, features: dict[str, float]) -> float:
-        z = self.intercept + sum(c * features.get(n, 0.0) for n, c in self.coefficients.items())
+        z = self.intercept
+        for name, coefficient in self.coefficients.items():  # a loop: faster than sum() here
+            z += coefficient * features.get(name, 0.0)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
