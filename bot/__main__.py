@@ -12,7 +12,10 @@ def run() -> None:
     Unloading numpy, scipy, FAISS and onnxruntime at exit costs 0.15-0.2 s per command and
     does nothing useful: output is flushed here and every file is written atomically.
     """
-    from bot.terminal.cli import main
+    from catalog.gc_pause import gc_paused
+
+    with gc_paused():  # its modules live as long as the process: nothing to collect in them
+        from bot.terminal.cli import main
 
     try:
         main()

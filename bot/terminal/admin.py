@@ -19,6 +19,7 @@ from bot.terminal.common import (
 
 if TYPE_CHECKING:
     from bot.config import Locations
+    from index import BuildReport
 
 
 @click.group("catalog")
@@ -129,7 +130,24 @@ def index_group() -> None:
 @friendly_errors
 def index_build(full: bool, as_json: bool, catalog_dir: str | None, index_dir: str | None) -> None:
     """Build the index; only changed documents are embedded."""
-    from bot.terminal.render import build_progress, render_build
+    from catalog.gc_pause import gc_paused
+
+    # The modules this imports and the catalog it reads live until the process ends: cyclic
+    # collections over them (0.06-0.08 s of a one-entry rebuild at 20,000 entries) find nothing.
+    with gc_paused():
+        report = _build(full, catalog_dir, index_dir)
+    if as_json:
+        print_json(report.to_json())
+    else:
+        from bot.terminal.render import render_build
+
+        out.print(render_build(report), markup=False)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", markup=False)
+
+
+def _build(full: bool, catalog_dir: str | None, index_dir: str | None) -> BuildReport:
+    from bot.terminal.render import build_progress
     from index import build_index
 
     loc = locations(catalog_dir, index_dir)
@@ -141,12 +159,7 @@ def index_build(full: bool, as_json: bool, catalog_dir: str | None, index_dir: s
     catalog = loc.catalog()
     with build_progress(err) as progress:
         report, _ = build_index(catalog, embedder, loc.index_dir, full=full, progress=progress)
-    if as_json:
-        print_json(report.to_json())
-    else:
-        out.print(render_build(report), markup=False)
-    for warning in report.warnings:
-        err.print(f"warning: {warning}", markup=False)
+    return report
 
 
 @index_group.command("status")
