@@ -97,8 +97,12 @@ def is_lookup(question: str, kind: str | None, names: Sequence[NameMatch]) -> bo
     # A coined name and little else is asked for by name too: "truthfulqa", "the makemore
     # series" (but "induction heads?" asks about the idea).
     content = set(_words(question)) - STOPWORDS - KIND_WORDS.keys()
-    coined = any(zipf(word) < COINED_ZIPF and word.isalpha() for word in content)
-    return coined and len(content) <= BARE_NAME_WORDS
+    return len(content) <= BARE_NAME_WORDS and any(map(_coined, content))
+
+
+def _coined(word: str) -> bool:
+    """A word no dictionary has ("minbpe", "truthfulqa"): a name, not a topic."""
+    return word.isalpha() and zipf(word) < COINED_ZIPF
 
 
 class NameIndex:
@@ -302,7 +306,7 @@ def _add(
         return
     # A title needs two informative words: one ("Transformers") names a topic, unless it is
     # a coined word no dictionary has ("minbpe", "tiktoken").
-    coined = len(required) == 1 and zipf(required[0]) < COINED_ZIPF and required[0].isalpha()
+    coined = len(required) == 1 and _coined(required[0])
     if not is_alias and informative < 2 and not coined:
         phrases.append((phrase, resource.id))
         return

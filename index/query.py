@@ -234,7 +234,7 @@ def analyse(
     ``total`` is the number of catalog documents, for weighing words the catalog uses a lot.
     """
     lowered = text.lower()
-    start = bool(START.search(lowered) or RUSTY_MATHS.search(lowered))
+    start = _start_context(lowered) is not None
     # "ZeRO", "LoRA", "KV": capitals inside a word mark a name or an acronym, not the everyday
     # word it may spell ("zero"), so it weighs as a rare word.
     jargon = {t.lower() for t in _CASED.findall(text) if any(c.isupper() for c in t[1:])}
@@ -273,7 +273,12 @@ def analyse(
 def with_context(text: str) -> str:
     """The text to retrieve with: a bare "where do I start" gains what it means here (and
     "my maths is rusty", where to start with the maths)."""
-    lowered = text.lower()
+    context = _start_context(text.lower())
+    return f"{text} ({context})" if context else text
+
+
+def _start_context(lowered: str) -> str | None:
+    """What a where-to-start question means here, if ``lowered`` is one."""
     if RUSTY_MATHS.search(lowered):
-        return f"{text} ({MATHS_CONTEXT})"
-    return f"{text} ({START_CONTEXT})" if START.search(lowered) else text
+        return MATHS_CONTEXT
+    return START_CONTEXT if START.search(lowered) else None

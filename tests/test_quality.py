@@ -311,15 +311,16 @@ def test_a_resource_asked_for_by_name_is_the_answer(real_engine: Engine) -> None
 
 @pytest.mark.parametrize(
     ("question", "resource"),
-    [("minbpe", "minbpe"), ("truthfulqa", "truthfulqa-paper"), ("the makemore series", None)],
+    [
+        ("minbpe", "minbpe"),
+        ("truthfulqa", "truthfulqa-paper"),
+        ("the makemore series", "karpathy-makemore"),
+    ],
 )
-def test_a_coined_name_alone_is_a_lookup(
-    real_engine: Engine, question: str, resource: str | None
-) -> None:
+def test_a_coined_name_alone_is_a_lookup(real_engine: Engine, question: str, resource: str) -> None:
     answer = real_engine.answer(question)
     assert answer.coverage == "answered" and answer.lookup
-    if resource:
-        assert answer.resources[0].resource.id == resource
+    assert answer.resources[0].resource.id == resource
 
 
 def test_an_author_and_a_kind_do_not_name_every_paper_of_that_author(
@@ -349,7 +350,6 @@ def test_a_resource_mentioned_as_background_in_a_long_message_is_not_put_first(
         "hearing about kv cache and paged attention and continuous batching, and want one "
         "thing that explains how an inference server puts them all together end to end"
     )
-    assert answer.resources[0].resource.id != "fastai-practical-deep-learning"
     assert "fastai-practical-deep-learning" not in [hit.resource.id for hit in answer.resources[:3]]
 
 
