@@ -19,6 +19,9 @@ Two sources:
 - ``blind10/`` (held out, students, engineers, hobbyists, other fields, managers): written
   blind on 2026-12-02 and labelled before the engine saw it; the freshest held-out set:
   ``python -m tests.eval.scoring blind10``.
+- ``blind11/`` (held out, a course study group and an AI community on Discord: concepts week
+  by week, half-remembered resources, niche and recent topics): written blind on 2026-12-02
+  and labelled before the engine saw it; the freshest held-out set.
 
 The held-out questions of ``blind`` and ``blind3`` were reported as aggregate figures from
 sessions 10 to 14, often enough that choices leaned on them; they were retired into tuning
@@ -45,8 +48,9 @@ BLIND_SETS = (
     "blind8",
     "blind9",
     "blind10",
+    "blind11",
 )
-HELDOUT_SETS = ("blind4", "blind5", "blind9", "blind10")
+HELDOUT_SETS = ("blind4", "blind5", "blind9", "blind10", "blind11")
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,8 @@ def blind_cases() -> list[Case]:
 
 def cases(split: str) -> list[Case]:
     """``tuning`` (catalog-aware set + retired blind sets), ``heldout`` (blind4, blind5,
-    blind9, blind10), or one blind set by its folder's name (``blind10``: the freshest)."""
+    blind9, blind10, blind11), or one blind set by its folder's name (``blind11``: the
+    freshest)."""
     if split in BLIND_SETS:
         return [case for case in blind_cases() if case.source == split]
     blind = [case for case in blind_cases() if case.split == split]
