@@ -23,8 +23,6 @@ import numpy as np
 from index.results import Document
 
 Array = np.ndarray[Any, Any]
-# An entry has a handful of questions; this many per wanted entry covers the closest ones.
-PER_ENTRY = 8
 
 
 def asked_questions(
@@ -50,23 +48,37 @@ class AskedVectors:
     silent: Array = field(default_factory=lambda: np.zeros(0, np.int32))
 
     def scores(self, vector: Array) -> Array:
-        """Each question's cosine to the asked one."""
-        return self.vectors @ vector.ravel()
+        """The cosine of each document's closest question to the asked one, by document (in
+        row order): one pass over the questions, grouped by document."""
+        vectors, starts, _, _ = self._grouped
+        if not len(starts):
+            return np.zeros(0, np.float32)
+        return np.maximum.reduceat(vectors @ vector.ravel(), starts)
 
     @cached_property
-    def _groups(self) -> tuple[Array, Array, dict[int, int]]:
-        """Questions ordered by document, where each document's run starts, and its run."""
-        order = np.argsort(self.rows, kind="stable")
-        documents, starts = np.unique(self.rows[order], return_index=True)
-        return order, starts, {int(row): n for n, row in enumerate(documents.tolist())}
+    def _grouped(self) -> tuple[Array, Array, Array, dict[int, int]]:
+        """The questions ordered by document (as built: no copy), where each document's run
+        starts, which documents rank by them, and each document row's place."""
+        vectors, rows, ranks = self.vectors, self.rows, self.ranks
+        if len(rows) > 1 and bool(np.any(np.diff(rows) < 0)):
+            order = np.argsort(rows, kind="stable")
+            vectors, rows, ranks = vectors[order], rows[order], ranks[order]
+        documents, starts = np.unique(rows, return_index=True)
+        ranked = np.logical_or.reduceat(ranks, starts) if len(starts) else ranks[:0]
+        place = {int(row): n for n, row in enumerate(documents.tolist())}
+        return vectors, starts, ranked, place
 
     def closest(self, scores: Array, rows: Sequence[int]) -> dict[int, float]:
-        """The cosine of each document's closest question, for the given document rows."""
-        if not len(self.rows):
-            return {}
-        order, starts, run = self._groups
-        best = np.maximum.reduceat(scores[order], starts).tolist()
-        return {row: best[run[row]] for row in rows if row in run}
+        """The cosine of each document's closest question (``scores``), for the given rows."""
+        place = self._grouped[3]
+        return {row: float(scores[place[row]]) for row in rows if row in place}
+
+    @cached_property
+    def _ranking_rows(self) -> Array:
+        """The rows of the documents that rank by their questions, in ``scores`` order."""
+        _, _, ranked, place = self._grouped
+        documents = np.array(list(place), dtype=np.int64)
+        return documents[ranked]
 
     @cached_property
     def _silent(self) -> frozenset[int]:
@@ -77,21 +89,16 @@ class AskedVectors:
     ) -> list[int]:
         """Document rows by their closest question, best first; ``dense`` holds the cosine of
         the documents the dense search found, which stands in for a silent entry's question."""
-        rows, scores = self.rows[self.ranks], scores[self.ranks]
-        best: list[tuple[float, int]] = []
-        if len(rows):
-            # Only the best few questions can name the first ``limit`` entries: sort those.
-            few = min(len(scores), limit * PER_ENTRY)
-            chosen = np.argpartition(-scores, few - 1)[:few]
-            best = list(zip(scores[chosen].tolist(), rows[chosen].tolist(), strict=True))
+        ranked = self._grouped[2]
+        rows, scores = self._ranking_rows, scores[ranked]
+        if len(rows) > limit:
+            chosen = np.argpartition(-scores, limit - 1)[:limit]
+            rows, scores = rows[chosen], scores[chosen]
+        best = list(zip(scores.tolist(), rows.tolist(), strict=True))
         if self._silent and dense:
             best += [(score, row) for row, score in dense.items() if row in self._silent]
-        ranked: dict[int, None] = {}
-        for _, row in sorted(best, key=lambda pair: -pair[0]):
-            ranked.setdefault(int(row))
-            if len(ranked) >= limit:
-                break
-        return list(ranked)
+        best.sort(key=lambda pair: -pair[0])
+        return [int(row) for _, row in best[:limit]]
 
     def save(self, path: Any) -> None:
         np.savez(

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from catalog import LEVEL_RANK, Catalog, CatalogError, Resource
-from index.answering import compose_answer, rankable, relevant, resource_hit
+from index.answering import compose_answer
 from index.build import Progress, build_index
 from index.embedder import Embedder
 from index.errors import BuildFailed, IndexCorrupt, IndexNotBuilt, PolicyChanged
@@ -29,6 +29,7 @@ from index.paths import find_topic, learning_path
 from index.policy import AnswerPolicy, policy_for
 from index.query import Query, with_context
 from index.quotes import ScoredSection, scored_sections
+from index.ranking import rankable, relevant, resource_hit
 from index.read_ahead import read_ahead
 from index.results import Answer, BuildReport, Document, LearningPath, ResourceHit
 from index.retrieval import CANDIDATES, Candidate, Retriever

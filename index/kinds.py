@@ -112,3 +112,8 @@ LEVEL_REQUEST = {
 def requested_level(lowered: str) -> str | None:
     """The level of material ``lowered`` asks for in so many words, if any."""
     return next((level for level, said in LEVEL_REQUEST.items() if said.search(lowered)), None)
+
+
+def related_kinds(kind: str | None) -> tuple[str, ...]:
+    """The kinds of entry that answer a request for ``kind`` ("a course": lecture notes too)."""
+    return RELATED_KINDS.get(kind, (kind,)) if kind else ()

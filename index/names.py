@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -190,8 +190,12 @@ class NameIndex:
         found = self._present(words - STOPWORDS) | (compounds & self._by_token.keys())
         best: dict[str, float] = {}
         spoken = " " + " ".join(spoken_words) + " "
-        for phrase, resource_id in self._phrases:
-            if len(phrase) >= MIN_PHRASE and f" {phrase} " in spoken:
+        # A phrase said starts at one of the question's words: only those phrases are read.
+        said = sorted(
+            entry for word in words for entry in self._phrases_by_first_word.get(word, ())
+        )
+        for _, phrase, resource_id in said:
+            if f" {phrase} " in spoken:
                 best[resource_id] = float(len(phrase.split()))
         for row in sorted({row for token in found for row in self._by_token.get(token, ())}):
             resource_id, required, is_alias, kind, resource_kind = self._names[row]
@@ -209,6 +213,15 @@ class NameIndex:
         for resource_id, strength in self._by_author(words - STOPWORDS, kinds).items():
             best[resource_id] = max(best.get(resource_id, 0.0), strength)
         return [NameMatch(rid, s) for rid, s in sorted(best.items(), key=lambda item: -item[1])]
+
+    @cached_property
+    def _phrases_by_first_word(self) -> dict[str, list[tuple[int, str, str]]]:
+        """The phrases long enough to name a resource, by first word, in catalog order."""
+        found: dict[str, list[tuple[int, str, str]]] = {}
+        for row, (phrase, resource_id) in enumerate(self._phrases):
+            if len(phrase) >= MIN_PHRASE:
+                found.setdefault(phrase.split(" ", 1)[0], []).append((row, phrase, resource_id))
+        return found
 
     def _by_author(self, words: set[str], kinds: set[str]) -> dict[str, float]:
         """An author and a word of the title, or the kind: "karpathy's tokenizer video". The

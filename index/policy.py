@@ -39,7 +39,7 @@ FEATURES: tuple[str, ...] = (
 # Features that read cosine. Without a fitted model the cosine scale is unknown: none of them.
 COSINE_FEATURES = frozenset({"dense", "asked", "other", "cited"})
 LEXICAL_FEATURES: tuple[str, ...] = tuple(f for f in FEATURES if f not in COSINE_FEATURES)
-# What a candidate resource is ranked by (``index.answering.resource_features``).
+# What a candidate resource is ranked by (``index.ranking.resource_features``).
 RANK_FEATURES: tuple[str, ...] = (
     "fused",
     "position",
@@ -74,6 +74,18 @@ class Logistic:
         z = self.intercept
         for name, coefficient in self.coefficients.items():  # a loop: faster than sum() here
             z += coefficient * features.get(name, 0.0)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def highest(self, known: dict[str, float], ranges: dict[str, tuple[float, float]]) -> float:
+        """The highest probability for the ``known`` features, whatever values in their
+        ``ranges`` the other features take: what bounds a ranking before it reads them."""
+        z = self.intercept
+        for name, coefficient in self.coefficients.items():
+            if name in ranges:
+                low, high = ranges[name]
+                z += max(coefficient * low, coefficient * high)
+            else:
+                z += coefficient * known.get(name, 0.0)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

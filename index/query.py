@@ -189,10 +189,18 @@ class Query:
     def on_topic(self, stems: frozenset[str]) -> float:
         """How much of the question's topic a document shares: its topical words if it has
         any, else its informative words, else 1 (a question with no topic, "any good video?")."""
-        topical = set(self.topical)
+        topical = self._topical
         if topical:
             return len(topical & stems) / len(topical)
-        return self.coverage_of(stems) if self.informative else 1.0
+        return self.coverage_of(stems) if self._has_informative else 1.0
+
+    @cached_property
+    def _topical(self) -> frozenset[str]:
+        return frozenset(self.topical)
+
+    @cached_property
+    def _has_informative(self) -> bool:
+        return bool(self.informative)
 
     def coverage_of(self, stems: frozenset[str]) -> float:
         """Weighted share of the question's words (stated intents aside) that ``stems`` has."""
