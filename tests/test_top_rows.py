@@ -1,13 +1,20 @@
-"""The lexical ranking's top rows without a full sort: the same rows, in the same order."""
+"""The lexical ranking's top rows, by a full sort (small catalogs) or by selecting the few
+above the cut (large ones): the same rows, in the same order."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+import index.retrieval
 from index.retrieval import top_rows
 
 
-def test_top_rows_equal_the_positive_head_of_a_stable_argsort() -> None:
+@pytest.mark.parametrize("sort_all", [0, 4096], ids=["selecting", "sorting"])
+def test_top_rows_equal_the_positive_head_of_a_stable_argsort(
+    sort_all: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index.retrieval, "SORT_ALL", sort_all)
     rng = np.random.default_rng(11)
     for trial in range(2000):
         size, limit = int(rng.integers(0, 200)), int(rng.integers(1, 50))
