@@ -3,10 +3,10 @@
 Writes ``index/policies/<model>.json`` (cosine and words) and ``lexical-only.json`` (words
 only, for models nobody fitted). Logistic models with an L2 penalty, fitted by Newton's
 method: P(the catalog covers it) and P(it is about the field) decide whether to answer,
-and P(a tutor would accept this resource) ranks. Thresholds are picked on out-of-fold
-probabilities of the same split to keep "nothing" for answerable questions rare and declines
-of off-topic questions near certain; the quote gate is the one whose quotes address the
-question at QUOTES_ADDRESS. Check the result on the heldout split, never on this one.
+and P(a tutor would accept this resource) ranks. Thresholds are picked on probabilities
+from models fitted without the question's own set (leave one set out) to keep "nothing"
+for answerable questions rare and declines of off-topic questions near certain; the quote
+gate is the one whose quotes address the question at QUOTES_ADDRESS. Check the result on the heldout split, never on this one.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from index.quotes import is_about
 from tests.eval.dataset import Case, cases
 
 L2 = 1.0
-FOLDS = 5
 # Each goal keeps a margin: a threshold at exactly the goal misses it on half of unseen sets.
 # "Nothing" <= 0.02 against 0.03 and uncovered honesty >= 0.95 against 0.90: fitted for 0.025
 # and 0.925, a fresh blind set (blind9) read "nothing" 0.038 and honesty 0.882 at its first
@@ -75,14 +74,19 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, names: Sequence[str]) -> Logistic
     )
 
 
-def out_of_fold(x: np.ndarray, y: np.ndarray, names: Sequence[str], k: int = FOLDS) -> np.ndarray:
-    """Each row's probability from a model fitted on the other folds (fixed, interleaved)."""
-    fold = np.arange(len(x)) % k
+def out_of_fold(
+    x: np.ndarray, y: np.ndarray, names: Sequence[str], groups: Sequence[str]
+) -> np.ndarray:
+    """Each row's probability from a model fitted on the other question sets: a set is
+    written by one writer in one voice, and the project is measured on sets by writers it
+    never saw, so a threshold must hold for a set the model did not see, not for rows of
+    sets it did."""
+    fold = np.array(groups)
     found = np.zeros(len(x))
-    for n in range(k):
-        model = fit_logistic(x[fold != n], y[fold != n], names)
-        found[fold == n] = [
-            model.probability(dict(zip(names, row, strict=True))) for row in x[fold == n]
+    for group in sorted(set(groups)):
+        model = fit_logistic(x[fold != group], y[fold != group], names)
+        found[fold == group] = [
+            model.probability(dict(zip(names, row, strict=True))) for row in x[fold == group]
         ]
     return found
 
@@ -121,6 +125,13 @@ def choose_thresholds(
             if share(~answered & (in_field < t), "covered") <= NOTHING_FOR_ANSWERABLE
         ),
         default=float(grid[0]),
+    )
+    answered = covered >= answer_at
+    shown = answered | (in_field >= partial_at)
+    print(
+        f"left-out sets at answer {answer_at}, partial {partial_at}: "
+        f"nothing {share(~shown, 'covered'):.3f}, declined {share(~shown, 'decline'):.3f}, "
+        f"uncovered honest {share(~answered, 'uncovered'):.3f}"
     )
     return answer_at, partial_at
 
@@ -189,10 +200,11 @@ def fit(
     in_the_field = np.array([lab != "decline" for lab in labels], float)
     covered = fit_logistic(x, is_covered, names)
     in_field = fit_logistic(x, in_the_field, names)
-    # Thresholds read probabilities of questions the model did not see (5 folds): in-sample
-    # ones are over-confident, so thresholds picked on them let unseen questions through.
+    # Thresholds read probabilities of question sets the model did not see: in-sample ones
+    # are over-confident, so thresholds picked on them let unseen questions through.
+    sets = [case.source for case in chosen]
     answer_at, partial_at = choose_thresholds(
-        out_of_fold(x, is_covered, names), out_of_fold(x, in_the_field, names), labels
+        out_of_fold(x, is_covered, names, sets), out_of_fold(x, in_the_field, names, sets), labels
     )
     lexical = model == LEXICAL_ONLY
     base = replace(engine.policy, **(WORDS_ONLY if lexical else CLOSE_HEADINGS))
