@@ -21,7 +21,10 @@ Two sources:
   ``python -m tests.eval.scoring blind10``.
 - ``blind11/`` (held out, a course study group and an AI community on Discord: concepts week
   by week, half-remembered resources, niche and recent topics): written blind on 2026-12-02
-  and labelled before the engine saw it; the freshest held-out set.
+  and labelled before the engine saw it; held out.
+- ``blind12/`` (held out, people who type like they search or paste an error, non-native
+  speakers, many backgrounds): written blind on 2026-12-02 and labelled before the engine
+  saw it; the freshest held-out set.
 
 The held-out questions of ``blind`` and ``blind3`` were reported as aggregate figures from
 sessions 10 to 14, often enough that choices leaned on them; they were retired into tuning
@@ -49,8 +52,9 @@ BLIND_SETS = (
     "blind9",
     "blind10",
     "blind11",
+    "blind12",
 )
-HELDOUT_SETS = ("blind4", "blind5", "blind9", "blind10", "blind11")
+HELDOUT_SETS = ("blind4", "blind5", "blind9", "blind10", "blind11", "blind12")
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,7 @@ def blind_cases() -> list[Case]:
 
 def cases(split: str) -> list[Case]:
     """``tuning`` (catalog-aware set + retired blind sets), ``heldout`` (blind4, blind5,
-    blind9, blind10, blind11), or one blind set by its folder's name (``blind11``: the
-    freshest)."""
+    blind9, blind10, blind11, blind12), or one blind set by its folder's name."""
     if split in BLIND_SETS:
         return [case for case in blind_cases() if case.source == split]
     blind = [case for case in blind_cases() if case.split == split]
