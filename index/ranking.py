@@ -186,11 +186,11 @@ def _scored(
     wanted: int,
 ) -> list[tuple[float, Candidate, Resource]]:
     """The ``wanted`` best candidates not in ``skip``, best first (ties in retrieval order)."""
+    if not wanted:
+        return []
     found = [
         entry for entry in _recommendable(candidates, catalog, policy) if entry[2].id not in skip
     ]
-    if not wanted:
-        return []
     if policy.relevance is None:
         ranked = [
             (-_fused_score(query, c, resource, resource.id in cited), position, c, resource)
