@@ -25,6 +25,9 @@ Two sources:
 - ``blind12/`` (held out, people who type like they search or paste an error, non-native
   speakers, many backgrounds): written blind on 2026-12-02 and labelled before the engine
   saw it; the freshest held-out set.
+- ``blind13/`` (tuning: search-style keywords, pasted errors, non-native English, like
+  blind12): written blind on 2026-12-02 and labelled before the engine saw it; its failures
+  may be read.
 
 The held-out questions of ``blind`` and ``blind3`` were reported as aggregate figures from
 sessions 10 to 14, often enough that choices leaned on them; they were retired into tuning
@@ -53,6 +56,7 @@ BLIND_SETS = (
     "blind10",
     "blind11",
     "blind12",
+    "blind13",
 )
 HELDOUT_SETS = ("blind4", "blind5", "blind9", "blind10", "blind11", "blind12")
 
