@@ -279,7 +279,7 @@ class Engine:
             dense_weight=self.policy.dense_weight,
             asked_weight=self.policy.asked_weight,
         )
-        return candidates, self.names.match(question)
+        return candidates, self.names.match_any((question, query.spelled))
 
     def _answer(
         self,
@@ -341,7 +341,7 @@ class Engine:
         vector = self._encode([query])[0]
         hits: list[ResourceHit] = []
         analysed = self.retriever.lexical.analyse(query)
-        matches = self.names.match(query)
+        matches = self.names.match_any((query, analysed.spelled))
         named = {match.resource_id for match in matches}
         for match in matches:
             resource = self.catalog.resource(match.resource_id)

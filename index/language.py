@@ -39,7 +39,28 @@ SCRIPTS = {
     "HEBREW": "Hebrew",
     "GREEK": "Greek",
     "THAI": "Thai",
+    "BENGALI": "Bengali",
+    "TAMIL": "Tamil",
+    "TELUGU": "Telugu",
+    "GUJARATI": "Gujarati",
+    "GURMUKHI": "Punjabi",
+    "KANNADA": "Kannada",
+    "MALAYALAM": "Malayalam",
+    "SINHALA": "Sinhala",
+    "ARMENIAN": "Armenian",
+    "GEORGIAN": "Georgian",
+    "ETHIOPIC": "Amharic",
+    "KHMER": "Khmer",
+    "LAO": "Lao",
+    "MYANMAR": "Burmese",
 }
+# Letters one language of a shared script has and the others lack: Ukrainian among Cyrillic
+# ones; Urdu, then Persian, among Arabic-script ones.
+MARKED = (
+    ("Russian", "Ukrainian", frozenset("іїєґІЇЄҐ")),
+    ("Arabic", "Urdu", frozenset("ٹڈڑںے")),
+    ("Arabic", "Persian", frozenset("پچژگ")),
+)
 SUSPECT = 3.0
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -60,7 +81,13 @@ def foreign_language(text: str, known: Callable[[str], bool] = lambda word: Fals
     scripts = [s for s in map(_script, (c for c in letters if not c.isascii())) if s]
     if len(scripts) >= 0.2 * len(letters):
         # Kana marks Japanese even among kanji, which Chinese shares.
-        return "Japanese" if "Japanese" in scripts else max(set(scripts), key=scripts.count)
+        if "Japanese" in scripts:
+            return "Japanese"
+        label = max(set(scripts), key=scripts.count)
+        for script, language, letters in MARKED:
+            if label == script and not letters.isdisjoint(text):
+                return language
+        return label
     tokens = [w.lower() for w in _WORD.findall(text) if len(w) > 1]
     if len(tokens) < 3:
         return None

@@ -214,6 +214,16 @@ class NameIndex:
             best[resource_id] = max(best.get(resource_id, 0.0), strength)
         return [NameMatch(rid, s) for rid, s in sorted(best.items(), key=lambda item: -item[1])]
 
+    def match_any(self, readings: Iterable[str]) -> list[NameMatch]:
+        """Resources named in any reading of a question (as written, and with its typos
+        spelled as the catalog spells them: "flash atention" says "flashattention"), each at
+        its strongest, strongest first."""
+        best: dict[str, float] = {}
+        for text in dict.fromkeys(readings):
+            for name in self.match(text):
+                best[name.resource_id] = max(best.get(name.resource_id, 0.0), name.strength)
+        return [NameMatch(rid, s) for rid, s in sorted(best.items(), key=lambda item: -item[1])]
+
     @cached_property
     def _phrases_by_first_word(self) -> dict[str, list[tuple[int, str, str]]]:
         """The phrases long enough to name a resource, by first word, in catalog order."""

@@ -55,14 +55,16 @@ INTENT_WORDS = frozenset(
     ]
 )
 # "Where do I start?" carries no topic words: it asks for the study paths and first steps.
+# Typed fast, "start" is often "strat" and "begin" "begn".
+_BEGIN = r"(?:st(?:ar|ra)t|beg[ia]?n)"
 START = re.compile(
-    r"\b(where (?:do|should|can|would|could) (?:i|we|one) (?:even )?(?:start|begin)|"
-    r"where to (?:even )?(?:start|begin)|"
+    rf"\b(where (?:do|should|can|would|could) (?:i|we|one) (?:even )?{_BEGIN}|"
+    rf"where to (?:even )?{_BEGIN}|"
     r"(?:what|which) order (?:should|do|to|can) (?:i )?(?:learn|study|read|watch)|"
     r"in what order|get(?:ting)? started|"
     r"new here|read first|(?:total|complete|absolute) (?:beginner|newbie|noob)|roadmap|"
     r"how (?:do|can|should) i get into|study plan|learning path|first steps?|"
-    r"(?:start|begin) (?:learning|with)|prerequisites?|prereqs?)\b"
+    rf"{_BEGIN} (?:learning|with)|prerequisites?|prereqs?)\b"
 )
 # ... and "my maths is rusty" asks where to start with the maths.
 RUSTY_MATHS = re.compile(

@@ -80,6 +80,7 @@ def test_uncovered_questions_are_not_answered_as_covered(heldout: Score) -> None
         ("the illustrated gpt2 by jay alammar", "illustrated-gpt2"),
         ("llama 2 paper", "llama2-paper"),
         ("flash attention paper", "flashattention-paper"),
+        ("flash atention paper", "flashattention-paper"),  # a typo inside a coined name
         ("lost in the middle problem", "lost-in-the-middle-paper"),  # never "nothing"
     ],
 )
@@ -294,6 +295,7 @@ def test_a_term_the_model_does_not_know_still_finds_the_entry_asked_about_it(
     [
         "i'm a nurse and want to get into AI, where would i even begin?",
         "what order should i study this stuff in, i keep jumping around",
+        "retired engineer here, where do i strat with all this llm stuff",
     ],
 )
 def test_where_to_start_asked_in_other_words_gets_first_steps(
