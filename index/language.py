@@ -84,8 +84,8 @@ def foreign_language(text: str, known: Callable[[str], bool] = lambda word: Fals
         if "Japanese" in scripts:
             return "Japanese"
         label = max(set(scripts), key=scripts.count)
-        for script, language, letters in MARKED:
-            if label == script and not letters.isdisjoint(text):
+        for script, language, marks in MARKED:
+            if label == script and not marks.isdisjoint(text):
                 return language
         return label
     tokens = [w.lower() for w in _WORD.findall(text) if len(w) > 1]
