@@ -3,7 +3,7 @@
 all-MiniLM-L6-v2 reads English only, and learners ask in their own language with English
 terms mixed in ("qual é o melhor curso gratuito sobre LLMs?"). ``glossary.yaml`` holds the
 words learners use for what they ask (course, free, beginner, video) and for the field's
-ideas (attention, fine-tuning, hallucination) in 17 languages, written by a session that never
+ideas (attention, fine-tuning, hallucination) in 36 languages, written by a session that never
 saw the evaluation questions. The English reading keeps those words and the question's own
 words the catalog knows ("LLMs", "RAG"), in order, and drops the rest.
 """
@@ -36,8 +36,28 @@ CODES = {
     "Korean": "ko",
     "Hindi": "hi",
     "Arabic": "ar",
+    "Bengali": "bn",
+    "Thai": "th",
+    "Persian": "fa",
+    "Swahili": "sw",
+    "Hebrew": "he",
+    "Greek": "el",
+    "Urdu": "ur",
+    "Tamil": "ta",
+    "Telugu": "te",
+    "Marathi": "mr",
+    "Malay": "ms",
+    "Tagalog": "tl",
+    "Czech": "cs",
+    "Romanian": "ro",
+    "Hungarian": "hu",
+    "Swedish": "sv",
+    "Danish": "da",
+    "Norwegian": "no",
+    "Finnish": "fi",
+    "Ukrainian": "uk",
 }
-UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI")
 MIN_PREFIX = 4
 _WORD = re.compile(r"[^\W_]+")
 # Technical terms in foreign text are ASCII: "LLMs", "RAGを" (but not the "Cu" of "Cuál").

@@ -206,6 +206,8 @@ def test_a_question_in_another_language_is_never_answered_confidently(
             "트랜스포머 처음 공부하는데 좋은 강의 추천해주세요",
             {"3b1b-transformers", "stanford-cs224n"},
         ),
+        ("ট্রান্সফরমার কীভাবে কাজ করে?", {"illustrated-transformer", "3b1b-transformers"}),  # Bengali
+        ("แนะนำคอร์สฟรีเกี่ยวกับ fine-tuning สำหรับมือใหม่", {"hf-llm-course", "hf-smol-course"}),
     ],
 )
 def test_a_question_in_another_language_is_read_through_the_glossary(
