@@ -56,29 +56,26 @@ class AskedVectors:
         return np.maximum.reduceat(vectors @ vector.ravel(), starts)
 
     @cached_property
-    def _grouped(self) -> tuple[Array, Array, Array, dict[int, int]]:
+    def _grouped(self) -> tuple[Array, Array, Array, Array]:
         """The questions ordered by document (as built: no copy), where each document's run
-        starts, which documents rank by them, and each document row's place."""
+        starts, the documents' rows (the order of ``scores``), and which rank by them."""
         vectors, rows, ranks = self.vectors, self.rows, self.ranks
         if len(rows) > 1 and bool(np.any(np.diff(rows) < 0)):
             order = np.argsort(rows, kind="stable")
             vectors, rows, ranks = vectors[order], rows[order], ranks[order]
         documents, starts = np.unique(rows, return_index=True)
         ranked = np.logical_or.reduceat(ranks, starts) if len(starts) else ranks[:0]
-        place = {int(row): n for n, row in enumerate(documents.tolist())}
-        return vectors, starts, ranked, place
+        return vectors, starts, documents, ranked
+
+    @cached_property
+    def _place(self) -> dict[int, int]:
+        """Each document row's place in ``scores``."""
+        return {int(row): n for n, row in enumerate(self._grouped[2].tolist())}
 
     def closest(self, scores: Array, rows: Sequence[int]) -> dict[int, float]:
         """The cosine of each document's closest question (``scores``), for the given rows."""
-        place = self._grouped[3]
+        place = self._place
         return {row: float(scores[place[row]]) for row in rows if row in place}
-
-    @cached_property
-    def _ranking_rows(self) -> Array:
-        """The rows of the documents that rank by their questions, in ``scores`` order."""
-        _, _, ranked, place = self._grouped
-        documents = np.array(list(place), dtype=np.int64)
-        return documents[ranked]
 
     @cached_property
     def _silent(self) -> frozenset[int]:
@@ -89,8 +86,8 @@ class AskedVectors:
     ) -> list[int]:
         """Document rows by their closest question, best first; ``dense`` holds the cosine of
         the documents the dense search found, which stands in for a silent entry's question."""
-        ranked = self._grouped[2]
-        rows, scores = self._ranking_rows, scores[ranked]
+        _, _, documents, ranked = self._grouped
+        rows, scores = documents[ranked], scores[ranked]
         if len(rows) > limit:
             chosen = np.argpartition(-scores, limit - 1)[:limit]
             rows, scores = rows[chosen], scores[chosen]

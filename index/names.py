@@ -100,6 +100,10 @@ def is_lookup(question: str, kind: str | None, names: Sequence[NameMatch]) -> bo
     return len(content) <= BARE_NAME_WORDS and any(map(_coined, content))
 
 
+def _strongest_first(best: dict[str, float]) -> list[NameMatch]:
+    return [NameMatch(rid, s) for rid, s in sorted(best.items(), key=lambda item: -item[1])]
+
+
 def _coined(word: str) -> bool:
     """A word no dictionary has ("minbpe", "truthfulqa"): a name, not a topic."""
     return word.isalpha() and zipf(word) < COINED_ZIPF
@@ -212,7 +216,7 @@ class NameIndex:
             best[resource_id] = max(best.get(resource_id, 0.0), strength)
         for resource_id, strength in self._by_author(words - STOPWORDS, kinds).items():
             best[resource_id] = max(best.get(resource_id, 0.0), strength)
-        return [NameMatch(rid, s) for rid, s in sorted(best.items(), key=lambda item: -item[1])]
+        return _strongest_first(best)
 
     def match_any(self, readings: Iterable[str]) -> list[NameMatch]:
         """Resources named in any reading of a question (as written, and with its typos
@@ -222,7 +226,7 @@ class NameIndex:
         for text in dict.fromkeys(readings):
             for name in self.match(text):
                 best[name.resource_id] = max(best.get(name.resource_id, 0.0), name.strength)
-        return [NameMatch(rid, s) for rid, s in sorted(best.items(), key=lambda item: -item[1])]
+        return _strongest_first(best)
 
     @cached_property
     def _phrases_by_first_word(self) -> dict[str, list[tuple[int, str, str]]]:

@@ -74,7 +74,7 @@ class Logistic:
         z = self.intercept
         for name, coefficient in self.coefficients.items():  # a loop: faster than sum() here
             z += coefficient * features.get(name, 0.0)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return _sigmoid(z)
 
     def highest(self, known: dict[str, float], ranges: dict[str, tuple[float, float]]) -> float:
         """The highest probability for the ``known`` features, whatever values in their
@@ -86,7 +86,11 @@ class Logistic:
                 z += max(coefficient * low, coefficient * high)
             else:
                 z += coefficient * known.get(name, 0.0)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return _sigmoid(z)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 @dataclass(frozen=True)
